@@ -1,0 +1,9 @@
+#ifndef GENTLE_CLINUX_SHIM_H
+#define GENTLE_CLINUX_SHIM_H
+/* Linux-only headers that Glibc's Swift module leaves out. */
+#include <sys/timerfd.h>
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <sys/prctl.h>
+#include <spawn.h>
+#endif
