@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Next-elapse throughput of gentle's calendar engine (in-process) beside systemd-analyze's
+# `calendar --iterations` on the same expressions, zone and base time.
+#
+# Both sides are timed in CPU seconds (user + system), best of $RUNS runs, so a busy machine
+# skews the figures less. systemd-analyze's time includes what it is for: parsing, computing
+# and printing each elapse; gentle's is the engine alone (`gentle calendar --benchmark`, a
+# hidden flag that computes the same iterations without printing).
+#
+#   bench/calendar.sh            # default set, 2000 iterations per expression
+#   ITERATIONS=500 RUNS=5 bench/calendar.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ITERATIONS=${ITERATIONS:-2000}
+RUNS=${RUNS:-3}
+BASE=${BASE:-@1735689600}          # 2025-01-01 00:00:00 UTC
+export TZ=${BENCH_TZ:-Europe/Berlin}
+
+# What gentle configs look like: workday and weekend times, intervals, month ends, weekly.
+EXPRESSIONS=(
+    'Mon..Fri 08:30'
+    '*-*-* 09..17:00'
+    'Sat,Sun 10:00'
+    'daily'
+    'hourly'
+    '*:0/15'
+    'Mon,Wed,Fri 18:30'
+    '*-*-01 09:00'
+    '*-*~01 20:00'
+    'weekly'
+)
+
+command -v systemd-analyze >/dev/null || { echo "systemd-analyze is needed (apt-get install systemd)" >&2; exit 1; }
+
+echo "building release…" >&2
+swift build -c release --product gentle >&2
+GENTLE=$(swift build -c release --show-bin-path)/gentle
+
+# Elapses systemd-analyze prints for the set (what its run time pays for).
+SA_ELAPSES=$(systemd-analyze calendar "${EXPRESSIONS[@]}" --base-time="$BASE" --iterations="$ITERATIONS" \
+    | grep -cE '^ *(Next elapse|Iter\. #[0-9]+): [A-Z]')
+
+best_sa=0
+TIMEFORMAT='%U %S'
+for _ in $(seq "$RUNS"); do
+    cpu=$( { time systemd-analyze calendar "${EXPRESSIONS[@]}" --base-time="$BASE" --iterations="$ITERATIONS" >/dev/null; } 2>&1 )
+    rate=$(awk -v n="$SA_ELAPSES" -v u="${cpu% *}" -v s="${cpu#* }" 'BEGIN { t = u + s; if (t <= 0) t = 0.001; printf "%d", n / t }')
+    (( rate > best_sa )) && best_sa=$rate
+done
+
+best_gentle=0
+for _ in $(seq "$RUNS"); do
+    rate=$("$GENTLE" calendar --benchmark "${EXPRESSIONS[@]}" --base-time="$BASE" --iterations="$ITERATIONS" \
+        | awk -F': ' '/^elapses_per_second/ { print $2 }')
+    (( rate > best_gentle )) && best_gentle=$rate
+done
+
+echo "zone: $TZ, base: $BASE, expressions: ${#EXPRESSIONS[@]}, iterations: $ITERATIONS, elapses per pass: $SA_ELAPSES"
+echo "systemd-analyze calendar: $best_sa elapses/s (CPU time)"
+echo "gentle engine (in-process): $best_gentle elapses/s (CPU time)"
+awk -v g="$best_gentle" -v s="$best_sa" 'BEGIN { printf "ratio: %.1fx\n", g / s }'
