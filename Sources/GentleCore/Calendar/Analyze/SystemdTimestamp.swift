@@ -3,17 +3,18 @@
 /// and to tell users "this is a timestamp, not a calendar expression".
 public enum SystemdTimestamp {
     /// Microseconds since the epoch, or nil when systemd would reject the text.
+    ///
+    /// systemd 252 hands a timestamp that ends in a time zone name (other than `UTC`) to a
+    /// child process and never gets an answer back: it rejects `… Europe/London`, and even
+    /// `… CET` or `… EST` where those abbreviations are also zone file names. So does this.
     public static func parse(_ text: String, now: Int64, localZone: ZoneRules) -> Int64? {
         if let space = text.lastIndex(of: " ") {
             let name = String(text[text.index(after: space)...])
-            if let zone = ZoneDirectory.zone(named: name), CalendarParser.suffixStart(Array(text.utf8), " UTC") == nil {
-                if name == zone.standardAbbreviation || name == zone.daylightAbbreviation {
-                    return parse(Array(text.utf8), now: now, zone: zone, withZone: false)
-                }
-                return parse(Array(text[..<space].utf8), now: now, zone: zone, withZone: true)
+            if ZoneDirectory.zone(named: name) != nil, CalendarParser.suffixStart(Array(text.utf8), " UTC") == nil {
+                return nil
             }
         }
-        return parse(Array(text.utf8), now: now, zone: localZone, withZone: false)
+        return parse(Array(text.utf8), now: now, zone: localZone)
     }
 
     private static let weekdayNames: [(String, Int)] = [
@@ -21,41 +22,39 @@ public enum SystemdTimestamp {
         ("wed", 3), ("thursday", 4), ("thu", 4), ("friday", 5), ("fri", 5), ("saturday", 6), ("sat", 6),
     ]
 
-    private static func parse(_ input: [UInt8], now: Int64, zone: ZoneRules, withZone: Bool) -> Int64? {
+    private static func parse(_ input: [UInt8], now: Int64, zone: ZoneRules) -> Int64? {
         var t = input
         var utc = false
         var dst = -1
         let text = String(decoding: t, as: UTF8.self)
-        if !withZone {
-            if t.first == UInt8(ascii: "@") { return SystemdTimespan.parse(String(text.dropFirst())) }
-            if text == "now" { return finish(now, plus: 0, minus: 0) }
-            if t.first == UInt8(ascii: "+") {
-                guard let span = SystemdTimespan.parse(String(text.dropFirst())) else { return nil }
-                return finish(now, plus: span, minus: 0)
-            }
-            if t.first == UInt8(ascii: "-") {
-                guard let span = SystemdTimespan.parse(String(text.dropFirst())) else { return nil }
-                return finish(now, plus: 0, minus: span)
-            }
-            if text.hasSuffix(" ago") {
-                guard let span = SystemdTimespan.parse(String(text.dropLast(4))) else { return nil }
-                return finish(now, plus: 0, minus: span)
-            }
-            if text.hasSuffix(" left") {
-                guard let span = SystemdTimespan.parse(String(text.dropLast(5))) else { return nil }
-                return finish(now, plus: span, minus: 0)
-            }
-            if let cut = CalendarParser.suffixStart(t, " UTC") {
-                utc = true
-                t.removeSubrange(cut...)
-            } else {
-                for (j, name) in [zone.standardAbbreviation, zone.daylightAbbreviation].enumerated() where !name.isEmpty {
-                    guard let start = CalendarParser.suffixStart(t, name), start > 0, t[start - 1] == UInt8(ascii: " ")
-                    else { continue }
-                    t.removeSubrange((start - 1)...)
-                    dst = j
-                    break
-                }
+        if t.first == UInt8(ascii: "@") { return SystemdTimespan.parse(String(text.dropFirst())) }
+        if text == "now" { return finish(now, plus: 0, minus: 0) }
+        if t.first == UInt8(ascii: "+") {
+            guard let span = SystemdTimespan.parse(String(text.dropFirst())) else { return nil }
+            return finish(now, plus: span, minus: 0)
+        }
+        if t.first == UInt8(ascii: "-") {
+            guard let span = SystemdTimespan.parse(String(text.dropFirst())) else { return nil }
+            return finish(now, plus: 0, minus: span)
+        }
+        if text.hasSuffix(" ago") {
+            guard let span = SystemdTimespan.parse(String(text.dropLast(4))) else { return nil }
+            return finish(now, plus: 0, minus: span)
+        }
+        if text.hasSuffix(" left") {
+            guard let span = SystemdTimespan.parse(String(text.dropLast(5))) else { return nil }
+            return finish(now, plus: span, minus: 0)
+        }
+        if let cut = CalendarParser.suffixStart(t, " UTC") {
+            utc = true
+            t.removeSubrange(cut...)
+        } else {
+            for (j, name) in [zone.standardAbbreviation, zone.daylightAbbreviation].enumerated() where !name.isEmpty {
+                guard let start = CalendarParser.suffixStart(t, name), start > 0, t[start - 1] == UInt8(ascii: " ")
+                else { continue }
+                t.removeSubrange((start - 1)...)
+                dst = j
+                break
             }
         }
         let nowSeconds = Int(now / 1_000_000)
