@@ -6,4 +6,8 @@
 #include <sys/signalfd.h>
 #include <sys/prctl.h>
 #include <spawn.h>
+#include <unistd.h>
+
+/* glibc always exports pipe2 but declares it only under _GNU_SOURCE. */
+extern int pipe2(int pipefd[2], int flags);
 #endif

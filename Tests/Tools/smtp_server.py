@@ -96,7 +96,8 @@ class Handler:
         summary = {
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
-            "tls": session.ssl is not None,
+            # Set for STARTTLS and implicit TLS alike (session.ssl only for STARTTLS).
+            "tls": server.transport.get_extra_info("ssl_object") is not None,
             "auth_user": session.auth_data if isinstance(session.auth_data, str) else None,
             "ehlo": session.host_name,
         }
@@ -146,6 +147,8 @@ async def main() -> None:
         smtp_options.update(authenticator=make_authenticator(user, password), auth_required=True,
                             auth_require_tls=args.tls != "none")
 
+    # Started from a thread that blocks signals (libdispatch workers do), we inherit that mask.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     loop = asyncio.get_running_loop()
     server = await loop.create_server(
         lambda: SMTP(handler, **smtp_options),
@@ -160,6 +163,10 @@ async def main() -> None:
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     server.close()
+    # Everything worth keeping is already on disk (written atomically); skip asyncio's slow
+    # teardown of half-open sessions, such as one stalled on purpose.
+    sys.stdout.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

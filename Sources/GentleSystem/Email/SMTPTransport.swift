@@ -1,0 +1,281 @@
+import CCurl
+import Foundation
+import GentleCore
+import Logging
+
+/// Sends through an SMTP server with libcurl: STARTTLS required on `smtp://` (plain only to a
+/// loopback relay), TLS from the start on `smtps://`, AUTH with the configured user, certificates
+/// always verified (against `ca_file` when given). One connection per message; `send` blocks for
+/// at most `timeout` (plus a second) and gives up within about a second once `abort` is raised.
+public final class SMTPTransport: MailTransport {
+    public let endpoint: SMTPEndpoint
+    let credentials: SMTPCredentials
+    let caFile: String?
+    let timeoutSeconds: Int
+    let ehloFallback: String
+    let logger: Logger
+
+    public var summary: String { "smtp \(endpoint)" }
+
+    /// Fails with a clear message when the url or TLS settings cannot work.
+    public init(settings: EmailSettings, credentials: SMTPCredentials, hostName: String, logger: Logger) throws {
+        endpoint = try SMTPEndpoint(settings: settings)
+        self.credentials = credentials
+        caFile = settings.caFile.map { XDGPaths().expandTilde($0) }
+        timeoutSeconds = Int(max(1, min(settings.timeout.seconds, 3600)))
+        ehloFallback = hostName
+        self.logger = logger
+        CurlGlobal.initialize()
+    }
+
+    public func send(_ message: EmailMessage, abort: AbortSignal) -> MailSendResult {
+        let password: String?
+        do {
+            password = try credentials.password()
+        } catch let failure as MailSendFailure {
+            return .failed(failure)
+        } catch {
+            return .failed(MailSendFailure(.configuration, "cannot read the SMTP password: \(error)"))
+        }
+        if credentials.username != nil && password == nil {
+            return .failed(MailSendFailure(.configuration,
+                "email.username is set but no password was found; set email.password_file or LoadCredential=smtp-password"))
+        }
+        if let caFile, access(caFile, R_OK) != 0 {
+            return .failed(MailSendFailure(.configuration,
+                "cannot read email.ca_file \(caFile): \(String(cString: strerror(errno)).lowercased())"))
+        }
+        // The session must outlive the handle: curl_easy_cleanup closes cached connections
+        // through the close-socket callback (defers run last-registered first).
+        let session = CurlSMTPSession(bytes: Array(message.text.utf8), abort: abort)
+        let sessionPointer = Unmanaged.passRetained(session).toOpaque()
+        defer { Unmanaged<CurlSMTPSession>.fromOpaque(sessionPointer).release() }
+        // A hard bound on the whole exchange, cleanup included: libcurl's timeouts leave gaps.
+        let watchdog = DispatchWorkItem { session.shutDownConnections() }
+        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(timeoutSeconds + 1), execute: watchdog)
+        defer { watchdog.cancel() }
+        guard let handle = curl_easy_init() else {
+            return .failed(MailSendFailure(.transient, "libcurl could not start a transfer (out of memory?)"))
+        }
+        defer { curl_easy_cleanup(handle) }
+        var recipients: UnsafeMutablePointer<curl_slist>?
+        for address in message.envelopeTo { recipients = curl_slist_append(recipients, "<\(address)>") }
+        defer { curl_slist_free_all(recipients) }
+        var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+
+        let code: CURLcode = errorBuffer.withUnsafeMutableBufferPointer { errorBytes in
+            var setup = CurlOptions(handle)
+            setup.string(CURLOPT_URL, endpoint.curlURL(defaultEHLOName: ehloFallback))
+            setup.string(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
+            setup.long(CURLOPT_USE_SSL, Int(endpoint.security == .none ? CURLUSESSL_NONE.rawValue : CURLUSESSL_ALL.rawValue))
+            setup.long(CURLOPT_SSL_VERIFYPEER, 1)
+            setup.long(CURLOPT_SSL_VERIFYHOST, 2)
+            if let caFile { setup.string(CURLOPT_CAINFO, caFile) }
+            if let username = credentials.username {
+                setup.string(CURLOPT_USERNAME, username)
+                setup.string(CURLOPT_PASSWORD, password ?? "")
+            }
+            setup.long(CURLOPT_TIMEOUT, timeoutSeconds)
+            setup.long(CURLOPT_CONNECTTIMEOUT, min(timeoutSeconds, 30))
+            // libcurl 7.88 waits for the reply to the end of DATA under this timeout only
+            // (default 120 s), not CURLOPT_TIMEOUT: measured with a server that never answers.
+            setup.long(CURLOPT_SERVER_RESPONSE_TIMEOUT, timeoutSeconds)
+            setup.long(CURLOPT_NOSIGNAL, 1)
+            setup.string(CURLOPT_MAIL_FROM, "<\(message.envelopeFrom)>")
+            setup.check(gentle_curl_setopt_slist(handle, CURLOPT_MAIL_RCPT, recipients), "MAIL_RCPT")
+            setup.long(CURLOPT_UPLOAD, 1)
+            setup.check(gentle_curl_setopt_read_function(handle, curlReadMessage), "READFUNCTION")
+            setup.check(gentle_curl_setopt_pointer(handle, CURLOPT_READDATA, sessionPointer), "READDATA")
+            // Server replies arrive through the debug callback; it keeps only what the server
+            // said (CURLINFO_HEADER_IN), never our commands, which include AUTH.
+            setup.long(CURLOPT_VERBOSE, 1)
+            setup.check(gentle_curl_setopt_debug_function(handle, curlRecordReply), "DEBUGFUNCTION")
+            setup.check(gentle_curl_setopt_pointer(handle, CURLOPT_DEBUGDATA, sessionPointer), "DEBUGDATA")
+            setup.long(CURLOPT_NOPROGRESS, 0)
+            setup.check(gentle_curl_setopt_xferinfo_function(handle, curlCheckAbort), "XFERINFOFUNCTION")
+            setup.check(gentle_curl_setopt_pointer(handle, CURLOPT_XFERINFODATA, sessionPointer), "XFERINFODATA")
+            // We open and close the socket ourselves so that an abort can shut it down: libcurl
+            // calls no progress callback while it waits for the reply to the end of DATA.
+            setup.check(gentle_curl_setopt_opensocket_function(handle, curlOpenSocket), "OPENSOCKETFUNCTION")
+            setup.check(gentle_curl_setopt_pointer(handle, CURLOPT_OPENSOCKETDATA, sessionPointer), "OPENSOCKETDATA")
+            setup.check(gentle_curl_setopt_closesocket_function(handle, curlCloseSocket), "CLOSESOCKETFUNCTION")
+            setup.check(gentle_curl_setopt_pointer(handle, CURLOPT_CLOSESOCKETDATA, sessionPointer), "CLOSESOCKETDATA")
+            setup.check(gentle_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBytes.baseAddress)), "ERRORBUFFER")
+            if let failed = setup.failure { return failed }
+            let token = abort.onRaise { session.shutDownConnections() }
+            defer { abort.removeHandler(token) }
+            return curl_easy_perform(handle)
+        }
+        if code != CURLE_OK {
+            // After a failure libcurl keeps the connection and, at cleanup, sends QUIT and waits
+            // up to another full timeout for a server that may have stopped answering
+            // (measured: 2 × timeout). Nothing more is worth saying on it.
+            session.shutDownConnections()
+        }
+        if code != CURLE_OK && abort.isRaised {
+            return .failed(MailSendFailure(.aborted, "sending to \(endpoint) was abandoned at shutdown; the message stays in the outbox",
+                                           curlCode: Int(code.rawValue)))
+        }
+
+        var responseCode = 0
+        gentle_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &responseCode)
+        let curlMessage = errorBuffer.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.map { String(cString: $0) } ?? ""
+        }
+        let outcome = SMTPFailureClassifier.classify(
+            curlCode: Int(code.rawValue), responseCode: responseCode,
+            serverReply: session.lastReply, curlMessage: curlMessage.isEmpty ? String(cString: curl_easy_strerror(code)) : curlMessage,
+            endpoint: endpoint, username: credentials.username, timeoutSeconds: timeoutSeconds)
+        switch outcome {
+        case .accepted(let detail):
+            return .accepted(detail: detail)
+        case .failed(var failure):
+            failure.message = Redaction.redact(failure.message, secret: password, username: credentials.username)
+            return .failed(failure)
+        }
+    }
+}
+
+/// State shared with libcurl's C callbacks for one transfer.
+final class CurlSMTPSession: @unchecked Sendable {
+    let bytes: [UInt8]
+    var offset = 0
+    let abort: AbortSignal
+    /// Reply lines in progress (`250-…` continuation lines) and the last complete reply.
+    var pendingLines: [String] = []
+    var lastReply: String?
+
+    /// Sockets libcurl has open, guarded by `socketLock`: an abort from another thread shuts them
+    /// down, and a socket is closed only under the lock, so a reused fd number is never touched.
+    private let socketLock = NSLock()
+    private var sockets: Set<Int32> = []
+    private var connectionsShutDown = false
+
+    init(bytes: [UInt8], abort: AbortSignal) {
+        self.bytes = bytes
+        self.abort = abort
+    }
+
+    func opened(_ fd: Int32) {
+        socketLock.lock()
+        sockets.insert(fd)
+        if connectionsShutDown { shutdown(fd, Int32(SHUT_RDWR)) }
+        socketLock.unlock()
+    }
+
+    func close(_ fd: Int32) -> Int32 {
+        socketLock.lock()
+        defer { socketLock.unlock() }
+        sockets.remove(fd)
+        return Glibc.close(fd)
+    }
+
+    func shutDownConnections() {
+        socketLock.lock()
+        connectionsShutDown = true
+        for fd in sockets { shutdown(fd, Int32(SHUT_RDWR)) }
+        socketLock.unlock()
+    }
+
+    func record(_ chunk: String) {
+        for raw in chunk.split(whereSeparator: { $0 == "\r\n" || $0 == "\n" || $0 == "\r" }) {
+            let line = String(raw)
+            pendingLines.append(line)
+            // "250 OK" ends a reply; "250-SIZE …" continues it.
+            let u = Array(line.utf8)
+            if u.count >= 3, u.prefix(3).allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), u.count == 3 || u[3] == 0x20 {
+                lastReply = pendingLines.joined(separator: " / ")
+                pendingLines.removeAll()
+            }
+            if pendingLines.count > 50 { pendingLines.removeFirst(pendingLines.count - 50) }
+        }
+    }
+}
+
+private let curlReadMessage: curl_read_callback = { buffer, size, count, context in
+    guard let buffer, let context else { return 0 }
+    let session = Unmanaged<CurlSMTPSession>.fromOpaque(context).takeUnretainedValue()
+    if session.abort.isRaised { return Int(CURL_READFUNC_ABORT) }
+    let n = min(size * count, session.bytes.count - session.offset)
+    guard n > 0 else { return 0 }
+    session.bytes.withUnsafeBufferPointer { source in
+        guard let base = source.baseAddress else { return }
+        UnsafeMutableRawPointer(buffer).copyMemory(from: base + session.offset, byteCount: n)
+    }
+    session.offset += n
+    return n
+}
+
+private let curlRecordReply: curl_debug_callback = { _, type, data, size, context in
+    guard type == CURLINFO_HEADER_IN, let data, let context else { return 0 }
+    let session = Unmanaged<CurlSMTPSession>.fromOpaque(context).takeUnretainedValue()
+    let bytes = UnsafeRawBufferPointer(start: data, count: size)
+    session.record(String(decoding: bytes, as: UTF8.self))
+    return 0
+}
+
+private let curlOpenSocket: curl_opensocket_callback = { context, _, address in
+    guard let context, let address else { return CURL_SOCKET_BAD }
+    let fd = socket(address.pointee.family, address.pointee.socktype | Int32(SOCK_CLOEXEC.rawValue), address.pointee.protocol)
+    guard fd >= 0 else { return CURL_SOCKET_BAD }
+    Unmanaged<CurlSMTPSession>.fromOpaque(context).takeUnretainedValue().opened(fd)
+    return fd
+}
+
+private let curlCloseSocket: curl_closesocket_callback = { context, fd in
+    guard let context else { return Glibc.close(fd) }
+    return Unmanaged<CurlSMTPSession>.fromOpaque(context).takeUnretainedValue().close(fd)
+}
+
+private let curlCheckAbort: curl_xferinfo_callback = { context, _, _, _, _ in
+    guard let context else { return 0 }
+    return Unmanaged<CurlSMTPSession>.fromOpaque(context).takeUnretainedValue().abort.isRaised ? 1 : 0
+}
+
+/// Collects the first failing `curl_easy_setopt`, so a libcurl too old for an option is reported.
+private struct CurlOptions {
+    let handle: UnsafeMutableRawPointer
+    var failure: CURLcode?
+    var failedOption: String?
+
+    init(_ handle: UnsafeMutableRawPointer) { self.handle = handle }
+
+    mutating func check(_ code: CURLcode, _ name: String) {
+        if code != CURLE_OK && failure == nil {
+            failure = code
+            failedOption = name
+        }
+    }
+
+    mutating func long(_ option: CURLoption, _ value: Int) {
+        check(gentle_curl_setopt_long(handle, option, value), "\(option.rawValue)")
+    }
+
+    mutating func string(_ option: CURLoption, _ value: String) {
+        // libcurl copies string options, so a temporary C string is enough.
+        check(value.withCString { gentle_curl_setopt_string(handle, option, $0) }, "\(option.rawValue)")
+    }
+}
+
+enum CurlGlobal {
+    private static let once: Void = { _ = gentle_curl_global_init_all() }()
+
+    /// `curl_global_init` is not thread-safe; Swift runs a static initializer exactly once.
+    static func initialize() { _ = once }
+}
+
+/// Scrubs a secret (and the base64 forms AUTH PLAIN / LOGIN would carry) from text that may
+/// echo what a server said.
+enum Redaction {
+    static func redact(_ text: String, secret: String?, username: String?) -> String {
+        guard let secret, !secret.isEmpty else { return text }
+        var out = text
+        var forms = [secret, Data(secret.utf8).base64EncodedString()]
+        if let username {
+            forms.append(Data(("\0" + username + "\0" + secret).utf8).base64EncodedString())
+            forms.append(Data((username + "\0" + username + "\0" + secret).utf8).base64EncodedString())
+        }
+        for form in forms where !form.isEmpty { out = out.replacingOccurrences(of: form, with: "[redacted]") }
+        return out
+    }
+}
