@@ -55,6 +55,12 @@ let package = Package(
             dependencies: ["GentleCore"],
             path: "Tests/GentleTestSupport"
         ),
+        // A process around one EmailChannel that tests kill mid-send (kill -9, SIGTERM).
+        .executableTarget(
+            name: "GentleEmailProbe",
+            dependencies: ["GentleCore", "GentleSystem", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/EmailProbe"
+        ),
         .testTarget(name: "GentleCoreTests", dependencies: ["GentleCore", "GentleTestSupport"]),
         .testTarget(
             name: "GentleSystemTests",

@@ -16,6 +16,13 @@ public enum PackagePaths {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 
+    /// The `GentleEmailProbe` test program (Tests/EmailProbe), next to `gentle`.
+    public static var emailProbeBinary: String {
+        let sibling = URL(fileURLWithPath: gentleBinary).deletingLastPathComponent().appendingPathComponent("GentleEmailProbe").path
+        let candidates = [sibling, root + "/.build/debug/GentleEmailProbe"]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[1]
+    }
+
     /// A fresh private directory under the system temp dir, removed by the caller.
     public static func makeTemporaryDirectory(_ label: String = "gentle-test") throws -> String {
         let template = NSTemporaryDirectory() + "/\(label).XXXXXX"

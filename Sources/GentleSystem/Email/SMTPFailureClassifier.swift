@@ -52,20 +52,20 @@ enum SMTPFailureClassifier {
             return fail(.permanent, "\(server) refused the message\(said)")
         }
         if (400..<500).contains(responseCode) {
-            return fail(.transient, "\(server) deferred the message\(said); will retry")
+            return fail(.transient, "\(server) deferred the message\(said)")
         }
         switch curlCode {
         case 6:
-            return fail(.transient, "cannot resolve the host name of \(server); will retry (check email.url if this persists)")
+            return fail(.transient, "cannot resolve the host name of \(server); if it persists, check email.url")
         case 7:
-            return fail(.transient, "cannot connect to \(server) (\(curlMessage)); will retry")
+            return fail(.transient, "cannot connect to \(server) (\(curlMessage))")
         case 28:
-            return fail(.transient, "no answer from \(server) within \(timeoutSeconds) s\(said); will retry")
+            return fail(.transient, "no answer from \(server) within \(timeoutSeconds) s\(said)")
         case 35:
             return fail(.transient,
-                        "the TLS handshake with \(server) failed (\(curlMessage)); will retry (if it persists, check smtp:// vs smtps:// and the port)")
+                        "the TLS handshake with \(server) failed (\(curlMessage)); if it persists, check smtp:// vs smtps:// and the port")
         default:
-            return fail(.transient, "sending to \(server) failed: \(curlMessage)\(said); will retry")
+            return fail(.transient, "sending to \(server) failed: \(curlMessage)\(said)")
         }
     }
 

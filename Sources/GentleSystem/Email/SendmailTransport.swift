@@ -46,9 +46,9 @@ public final class SendmailTransport: MailTransport {
         case .aborted:
             return .failed(MailSendFailure(.aborted, "\(program) was stopped at shutdown; the message stays in the outbox"))
         case .timedOut:
-            return .failed(MailSendFailure(.transient, "\(program) did not finish within \(Int(timeoutSeconds)) s and was killed; will retry"))
+            return .failed(MailSendFailure(.transient, "\(program) did not finish within \(Int(timeoutSeconds)) s and was killed"))
         case .signaled(let signal):
-            return .failed(MailSendFailure(.transient, "\(program) was killed by signal \(signal)\(said); will retry", responseCode: nil))
+            return .failed(MailSendFailure(.transient, "\(program) was killed by signal \(signal)\(said)", responseCode: nil))
         case .exited(let status):
             return SendmailTransport.classify(status: status, program: program, said: said)
         }
@@ -69,7 +69,7 @@ public final class SendmailTransport: MailTransport {
         case 127:
             return fail(.configuration, "\(program) could not be run (exit status 127)\(said); check email.sendmail_command")
         default: // EX_TEMPFAIL (75), EX_NOHOST (68), EX_IOERR, EX_OSERR and anything unknown: try again
-            return fail(.transient, "\(program) exited \(status)\(said); will retry")
+            return fail(.transient, "\(program) exited \(status)\(said)")
         }
     }
 }
