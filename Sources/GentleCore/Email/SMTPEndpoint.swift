@@ -27,6 +27,10 @@ public struct SMTPEndpoint: Sendable, Equatable, CustomStringConvertible {
         if url.unicodeScalars.contains(where: HeaderText.isControl) || url.contains(" ") {
             throw EmailError.invalidSettings("email.url must not contain spaces or control characters")
         }
+        guard url.contains("://") else {
+            throw EmailError.invalidSettings(
+                "email.url = \"\(url)\" must start with smtp:// (STARTTLS) or smtps:// (TLS), like \"smtp://mail.example.org:587\"")
+        }
         guard let parts = URLComponents(string: url), let scheme = parts.scheme?.lowercased() else {
             throw EmailError.invalidSettings("email.url = \"\(url)\" is not a URL; write it like \"smtp://mail.example.org:587\"")
         }
@@ -34,6 +38,10 @@ public struct SMTPEndpoint: Sendable, Equatable, CustomStringConvertible {
             // Never echo the url here: it holds a password.
             throw EmailError.invalidSettings(
                 "email.url must not contain a user name or password; put the user in email.username and the password in a file named by email.password_file")
+        }
+        guard scheme == "smtp" || scheme == "smtps" else {
+            throw EmailError.invalidSettings(
+                "email.url must start with smtp:// (STARTTLS) or smtps:// (TLS), got \"\(scheme)://\"")
         }
         var host = parts.host ?? ""
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }

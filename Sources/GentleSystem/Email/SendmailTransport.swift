@@ -120,7 +120,13 @@ final class SpawnedProgram {
         cArguments.append(nil)
         defer { for p in cArguments { free(p) } }
         var child: pid_t = 0
-        let result = posix_spawnp(&child, argv[0], &actions, &attributes, cArguments, environ)
+        var result = posix_spawnp(&child, argv[0], &actions, &attributes, cArguments, environ)
+        // ETXTBSY: the program file is still open for writing somewhere (being installed, or
+        // inherited for an instant by a process another thread is spawning). It passes.
+        for _ in 0..<5 where result == ETXTBSY {
+            usleep(20_000)
+            result = posix_spawnp(&child, argv[0], &actions, &attributes, cArguments, environ)
+        }
         close(inPipe[0])
         close(errPipe[1])
         guard result == 0 else {

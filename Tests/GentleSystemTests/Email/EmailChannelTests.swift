@@ -305,6 +305,21 @@ import Testing
         #expect(bed.outboxFiles().isEmpty)
     }
 
+    @Test func anUnwritableOutboxStillSendsFromMemoryAndSaysSo() async throws {
+        let bed = try EmailTestBed()
+        let server = try await SMTPTestServer.start()
+        defer { server.stop() }
+        let channel = try bed.channel(bed.smtpSettings(server))
+        defer { channel.shutdown() }
+        // The outbox directory turns into a file: every write fails (as root too).
+        try FileManager.default.removeItem(atPath: bed.outboxDirectory)
+        try "".write(toFile: bed.outboxDirectory, atomically: false, encoding: .utf8)
+        channel.deliver(delivery())
+        #expect(await bed.events.first(within: 15) { $0.isDelivered } != nil, "events: \(bed.events.all)")
+        #expect(try server.received().count == 1)
+        #expect(bed.log.text.contains("not a directory; sending it without a copy on disk"))
+    }
+
     @Test func unusableSettingsAreRefusedAtCreation() throws {
         let bed = try EmailTestBed()
         var remotePlain = EmailFixtures.settings(url: "smtp://mail.example.org:25")
