@@ -63,6 +63,8 @@ public final class SMTPTransport: MailTransport {
         defer { curl_slist_free_all(recipients) }
         var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
 
+        let started = Date()
+        var rejectedOption: String?
         let code: CURLcode = errorBuffer.withUnsafeMutableBufferPointer { errorBytes in
             var setup = CurlOptions(handle)
             setup.string(CURLOPT_URL, endpoint.curlURL(defaultEHLOName: ehloFallback))
@@ -101,7 +103,10 @@ public final class SMTPTransport: MailTransport {
             setup.check(gentle_curl_setopt_closesocket_function(handle, curlCloseSocket), "CLOSESOCKETFUNCTION")
             setup.check(gentle_curl_setopt_pointer(handle, CURLOPT_CLOSESOCKETDATA, sessionPointer), "CLOSESOCKETDATA")
             setup.check(gentle_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBytes.baseAddress)), "ERRORBUFFER")
-            if let failed = setup.failure { return failed }
+            if let failed = setup.failure {
+                rejectedOption = setup.failedOption
+                return failed
+            }
             let token = abort.onRaise { session.shutDownConnections() }
             defer { abort.removeHandler(token) }
             return curl_easy_perform(handle)
@@ -117,6 +122,12 @@ public final class SMTPTransport: MailTransport {
                                            curlCode: Int(code.rawValue)))
         }
 
+        if let rejectedOption {
+            let version = String(cString: curl_version())
+            return .failed(MailSendFailure(.configuration,
+                "libcurl refused option \(rejectedOption) (\(String(cString: curl_easy_strerror(code)))); gentle needs libcurl 7.85 or newer, this is \(version)",
+                curlCode: Int(code.rawValue)))
+        }
         var responseCode = 0
         gentle_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &responseCode)
         let curlMessage = errorBuffer.withUnsafeBufferPointer { buffer in
@@ -126,6 +137,10 @@ public final class SMTPTransport: MailTransport {
             curlCode: Int(code.rawValue), responseCode: responseCode,
             serverReply: session.lastReply, curlMessage: curlMessage.isEmpty ? String(cString: curl_easy_strerror(code)) : curlMessage,
             endpoint: endpoint, username: credentials.username, timeoutSeconds: timeoutSeconds)
+        logger.debug("smtp exchange ended", metadata: [
+            "email.server": "\(endpoint)", "email.curl_code": "\(code.rawValue)", "email.smtp_code": "\(responseCode)",
+            "email.duration_ms": "\(Int(Date().timeIntervalSince(started) * 1000))",
+        ])
         switch outcome {
         case .accepted(let detail):
             return .accepted(detail: detail)
@@ -248,12 +263,17 @@ private struct CurlOptions {
     }
 
     mutating func long(_ option: CURLoption, _ value: Int) {
-        check(gentle_curl_setopt_long(handle, option, value), "\(option.rawValue)")
+        check(gentle_curl_setopt_long(handle, option, value), CurlOptions.name(option))
     }
 
     mutating func string(_ option: CURLoption, _ value: String) {
         // libcurl copies string options, so a temporary C string is enough.
-        check(value.withCString { gentle_curl_setopt_string(handle, option, $0) }, "\(option.rawValue)")
+        check(value.withCString { gentle_curl_setopt_string(handle, option, $0) }, CurlOptions.name(option))
+    }
+
+    static func name(_ option: CURLoption) -> String {
+        guard let info = curl_easy_option_by_id(option), let name = info.pointee.name else { return "#\(option.rawValue)" }
+        return "CURLOPT_" + String(cString: name)
     }
 }
 

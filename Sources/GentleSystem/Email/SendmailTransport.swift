@@ -37,7 +37,12 @@ public final class SendmailTransport: MailTransport {
         } catch {
             return .failed(MailSendFailure(.configuration, "cannot run \(command[0]): \(error)"))
         }
+        let started = Date()
         let outcome = spawned.feed(Array(message.text.utf8), timeout: timeoutSeconds, abort: abort)
+        logger.debug("sendmail program ended", metadata: [
+            "email.program": "\(command[0])", "email.end": "\(outcome.end)",
+            "email.duration_ms": "\(Int(Date().timeIntervalSince(started) * 1000))",
+        ])
         let stderrText = SMTPFailureClassifier.clip(
             String(decoding: outcome.stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
         let said = stderrText.isEmpty ? "" : " (it said: \(stderrText))"
