@@ -37,7 +37,7 @@ struct ConfigFileReader {
         }
         guard type == S_IFREG else { throw fail("is not a regular file; point --config at a TOML file") }
         guard Int(info.st_size) <= maxSize else {
-            throw ConfigErrors(ConfigError(file: path, message: "the file is \(sizeText(Int(info.st_size))), more than the \(sizeText(maxSize)) a config may be; check that this is the config file"))
+            throw fail(ConfigLoader.tooLargeMessage(Int(info.st_size)))
         }
         var bytes = [UInt8](repeating: 0, count: maxSize + 1)
         var total = 0
@@ -54,11 +54,9 @@ struct ConfigFileReader {
             total += n
         }
         guard total <= maxSize else {
-            throw fail("the file is larger than the \(sizeText(maxSize)) a config may be; check that this is the config file")
+            throw fail(ConfigLoader.tooLargeMessage(total))
         }
         bytes.removeSubrange(total...)
         return Contents(bytes: bytes, mode: info.st_mode & 0o7777)
     }
-
-    private static func sizeText(_ bytes: Int) -> String { ConfigLoader.sizeText(bytes) }
 }

@@ -11,15 +11,16 @@ extension ConfigBuilder {
     func readCheckins(_ tables: [TableReader], globals: GentleConfig, hasEmailTable: Bool) -> [CheckinConfig] {
         var firstLine: [String: Int] = [:]
         var checkins: [CheckinConfig] = []
-        for t in tables {
+        for table in tables {
+            let id = readCheckinID(table, firstLine: &firstLine)
+            let t = id.map { table.labelled("[[checkin]] \"\($0)\"") } ?? table
             t.rejectUnknownKeys(Self.checkinKeys)
-            let id = readCheckinID(t, firstLine: &firstLine)
             t.require("title", write: "title = \"Take a breath\"", known: Self.checkinKeys)
             let title = t.string("title", example: "\"Take a breath\"", singleLine: true)
             t.require("messages", write: "messages = [\"Take one slow breath.\", \"Shoulders down, jaw soft.\"]", known: Self.checkinKeys)
             let messages = readMessages(t, example: "[\"Take one slow breath.\"]")
             let cadence = readCadence(t, globals: globals)
-            let jitter = t.duration("jitter", range: Self.jitterRange, example: "10m")
+            let jitter = t.duration("jitter", range: Self.jitterRange, example: "10m", zeroHint: "or leave it out for none")
             let channels = readChannels(t, hasEmailTable: hasEmailTable)
             let actions = readActions(t)
             let ask = t.string("ask", example: "\"What helped?\"")
@@ -88,7 +89,7 @@ extension ConfigBuilder {
         let hasTimes = t.contains("times_per_day")
         if hasWhen && hasTimes {
             let later = max(t.keyPosition("when"), t.keyPosition("times_per_day"))
-            t.error(later, "this check-in has both \"when\" and \"times_per_day\"; keep one: when = \"Mon..Fri 09:00\" for set times, or times_per_day with between for random moments")
+            t.error(later, "\(t.label) has both \"when\" and \"times_per_day\"; keep one: when = \"Mon..Fri 09:00\" for set times, or times_per_day with between for random moments")
             return nil
         }
         if hasWhen {

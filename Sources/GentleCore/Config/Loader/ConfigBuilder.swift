@@ -26,7 +26,8 @@ struct ConfigBuilder {
         if let desktop = root.table("desktop", label: "[desktop]") { config.desktop = readDesktop(desktop) }
         let email = root.table("email", label: "[email]")
         config.email = email.flatMap(readEmail)
-        let hasEmailTable = email != nil
+        // Written at all (even if wrongly): its own errors say what is wrong with it.
+        let hasEmailTable = root.contains("email")
 
         let children = root.tables("child", label: "[[child]]") ?? []
         config.children = readChildren(children)
@@ -37,7 +38,9 @@ struct ConfigBuilder {
         let kidDates = root.table("kid_dates", label: "[kid_dates]")
         config.kidDates = kidDates.flatMap { readKidDates($0, globals: config, hasEmailTable: hasEmailTable) }
 
-        if !root.contains("checkin") && !root.contains("kid_dates") {
+        if !root.contains("checkin") && !root.contains("kid_dates")
+            && !root.hasMisspelling(of: "checkin", known: Self.rootKeys)
+            && !root.hasMisspelling(of: "kid_dates", known: Self.rootKeys) {
             root.error(.start, "there are no check-ins and no kid dates, so gentle would have nothing to offer; add a [[checkin]] table (config.example.toml has several to start from)")
         }
         return diagnostics.isEmpty ? config : nil

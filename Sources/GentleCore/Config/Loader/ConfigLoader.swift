@@ -36,7 +36,7 @@ public enum ConfigLoader {
     /// the first bad byte) or is too large.
     public static func decode(bytes: [UInt8], path: String) throws(ConfigErrors) -> String {
         guard bytes.count <= maxFileSize else {
-            throw ConfigErrors(ConfigError(file: path, message: "the file is \(sizeText(bytes.count)), more than the \(sizeText(maxFileSize)) a config may be; check that this is the config file"))
+            throw ConfigErrors(ConfigError(file: path, message: tooLargeMessage(bytes.count)))
         }
         var line = 1
         var column = 1
@@ -74,13 +74,9 @@ public enum ConfigLoader {
         }
     }
 
-    /// `1.5 MiB`, `12 KiB`: sizes as people read them in messages.
-    public static func sizeText(_ bytes: Int) -> String {
-        if bytes >= 1 << 20 {
-            let tenths = (bytes * 10) / (1 << 20)
-            return tenths % 10 == 0 ? "\(tenths / 10) MiB" : "\(tenths / 10).\(tenths % 10) MiB"
-        }
-        return "\(bytes / 1024) KiB"
+    /// For a file over `maxFileSize` bytes.
+    public static func tooLargeMessage(_ size: Int) -> String {
+        "the file has \(size) bytes, more than a config may have (1 MiB); check that this is the config file"
     }
 
     private static func position(of target: String.UnicodeScalarView.Index, in text: String) -> SourcePosition {

@@ -11,6 +11,11 @@ struct TableReader {
 
     var map: SourceMap { diagnostics.map }
 
+    /// The same table, named more precisely once its id is known: `[[checkin]] "breathe"`.
+    func labelled(_ label: String) -> TableReader {
+        TableReader(label: label, path: path, values: values, diagnostics: diagnostics)
+    }
+
     /// The table's header (or inline `{`); the file's start for the top level.
     var position: SourcePosition { map.valuePosition(path) ?? .start }
 
@@ -30,10 +35,10 @@ struct TableReader {
     func rejectUnknownKeys(_ known: [String]) {
         for key in values.keys.sorted() where !known.contains(key) {
             let hint: String
-            if let close = Suggestion.closest(to: key, in: known) {
-                hint = "did you mean \"\(close)\"?"
-            } else if path != .root, ConfigBuilder.rootKeys.contains(key) {
+            if path != .root, ConfigBuilder.rootKeys.contains(key) {
                 hint = "\"\(key)\" belongs at the top level; move it above the first [table] header"
+            } else if let close = Suggestion.closest(to: key, in: known) {
+                hint = "did you mean \"\(close)\"?"
             } else {
                 hint = "the keys here are " + known.joined(separator: ", ")
             }
@@ -127,7 +132,7 @@ struct TableReader {
 
     // MARK: - Written forms
 
-    func duration(_ key: String, range: ClosedRange<GentleDuration>, example: String, zeroMeans: String? = nil) -> GentleDuration? {
+    func duration(_ key: String, range: ClosedRange<GentleDuration>, example: String, zeroHint: String? = nil) -> GentleDuration? {
         guard let node = values[key] else { return nil }
         guard case .string(let text) = node else {
             var fix = "\"\(example)\""
@@ -141,21 +146,17 @@ struct TableReader {
             errorAtValue(key, "\"\(key)\" must look like \"45m\", \"1h30m\" or \"2d\", got \(node.described())\(hint)")
             return nil
         }
-        return check(d, key: key, range: range, zeroMeans: zeroMeans, at: valuePosition(key))
-    }
-
-    func check(_ d: GentleDuration, key: String, range: ClosedRange<GentleDuration>, zeroMeans: String? = nil,
-               at position: SourcePosition) -> GentleDuration? {
+        let written = "\"" + TOMLNode.shortened(text) + "\""
         if d.seconds == 0 && range.lowerBound.seconds > 0 {
-            error(position, "\"\(key)\" must be longer than zero; write at least \"\(range.lowerBound)\"")
+            errorAtValue(key, "\"\(key)\" must be longer than zero, got \(written); write \(key) = \"\(example)\"" + (zeroHint.map { " (\($0))" } ?? ""))
             return nil
         }
         if d < range.lowerBound {
-            error(position, "\"\(key)\" must be at least \(range.lowerBound), got \"\(d)\"")
+            errorAtValue(key, "\"\(key)\" must be at least \(range.lowerBound), got \(written)")
             return nil
         }
         if d > range.upperBound {
-            error(position, "\"\(key)\" must be at most \(range.upperBound), got \"\(d)\"")
+            errorAtValue(key, "\"\(key)\" must be at most \(range.upperBound), got \(written)")
             return nil
         }
         return d
@@ -278,7 +279,7 @@ struct TableReader {
             }
             return out
         case .table:
-            error(keyPosition(key), "\(label) needs double brackets; write \(label), once for each entry")
+            error(keyPosition(key), "\(label) tables need double brackets; write \(label) above each entry, not [\(key)]")
         default:
             error(keyPosition(key), "\"\(key)\" must be written as \(label) tables, got \(node.described())")
         }
