@@ -15,7 +15,7 @@ struct CheckCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("The config file.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("The config file (default: $XDG_CONFIG_HOME/gentle/config.toml).", valueName: "path"))
     var config: String?
 
     func run() throws {

@@ -35,6 +35,7 @@ import Testing
         #expect(result.stdout.hasPrefix("\(path) is valid: 10 check-ins, kid dates on.\n"))
         #expect(result.stdout.contains("  one-good-thing  One good thing\n"))
         #expect(result.stdout.contains("once a day between 09:30 and 11:30 on Mon,Wed,Fri · desktop, console"))
+        #expect(result.stdout.contains("when \"Mon..Fri 07:45\" or \"Sat,Sun 08:30\", up to 10m later · desktop, console"))
         #expect(result.stdout.contains("Every day: quiet 20:00–07:30 · at most 4 a day · at least 1h apart"))
         #expect(result.stdout.contains("Kid dates: 2 children (Mia, Leo) · 3 occasions"))
     }

@@ -62,7 +62,7 @@ public struct ConfigSummary: Sendable {
         var out: String
         switch cadence {
         case .calendar(let specs):
-            out = "at " + specs.map(\.original).joined(separator: " and ")
+            out = "when " + specs.map { "\"\($0.original)\"" }.joined(separator: " or ")
         case .window(let window):
             switch window.timesPerDay {
             case 1: out = "once a day"
