@@ -29,7 +29,7 @@ struct CheckCommand: ParsableCommand {
             FileHandle.standardError.write(Data(text.utf8))
             throw ExitCode(1)
         }
-        // Seam for the planner: each check-in's next fire, in words, goes here.
-        print(ConfigSummary(config: loaded.config).text(nextFire: { _ in nil }))
+        let next = NextFires(config: loaded.config, now: Date())
+        print(ConfigSummary(config: loaded.config).text(nextFire: next.words(for:)))
     }
 }
