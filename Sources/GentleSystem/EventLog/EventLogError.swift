@@ -32,19 +32,18 @@ public struct EventLogError: Error, Sendable, Equatable, CustomStringConvertible
 
     /// Disk full, quota, I/O error, interrupted or short write: the same append may work later.
     public var isRetryable: Bool {
-        code == ENOSPC || code == EDQUOT || code == EIO || code == EINTR || code == EAGAIN || (code == 0 && detail == Self.shortWriteDetail)
+        code == ENOSPC || code == EDQUOT || code == EIO || code == EINTR || code == EAGAIN || code == EFBIG
     }
 
-    static let shortWriteDetail = "the system wrote only part of the record (the part was removed)"
-
     public var description: String {
-        let reason = code != 0 ? String(cString: strerror(code)) + " (\(Self.name(of: code)))" : (detail ?? "failed")
+        var reason = code != 0 ? String(cString: strerror(code)) + " (\(Self.name(of: code)))" : (detail ?? "failed")
+        if code != 0, let detail { reason += " " + detail }
         return "could not \(operation.rawValue) \(path): \(reason)" + (hint.map { "; " + $0 } ?? "")
     }
 
     private var hint: String? {
         switch code {
-        case ENOSPC, EDQUOT: return "free some space on that file system; gentle keeps the record and retries"
+        case ENOSPC, EDQUOT: return "free some space on that file system; the record was not written"
         case EROFS: return "the file system is mounted read-only; remount it read-write or choose another --state-dir"
         case EACCES, EPERM: return "gentle needs to read and write there; check the owner and permissions (chmod 700 on the directory, 600 on the file)"
         case ENOTDIR, EISDIR: return "something that is not a directory is in the way; move it, or choose another --state-dir"

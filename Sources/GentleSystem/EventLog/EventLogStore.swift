@@ -17,11 +17,12 @@ import Logging
 /// half-written, and recovery never mistakes a record being written for a torn one. Readers take
 /// a shared lock only long enough to learn the file's size, then read up to it without the lock.
 ///
-/// Short writes: if `write` takes only part of a record (disk full mid-record), the part is cut
-/// off again with `ftruncate` while the lock is still held — it is known to be the file's tail —
-/// and the whole record is tried once more before `append` throws. No half record is ever left
-/// for a later append to extend. If the process dies between the two, the next append or open
-/// finds a tail without a line break and moves it aside.
+/// Short writes: if `write` takes only part of a record (the disk filled up mid-record), the
+/// rest is written at once while the lock is still held — nothing can come in between — and if
+/// that fails, the part is cut off with `ftruncate` (it is known to be the file's tail) before
+/// `append` throws the error. No half record is ever left for a later append to extend. If the
+/// process dies in between, the next append or open finds a tail without a line break and moves
+/// it aside.
 ///
 /// Torn tails: at open, a last line without a line break, or one that is not well-formed JSON,
 /// is moved to `events.jsonl.corrupt-<UTC time>` (bytes preserved exactly) and the log is
@@ -100,7 +101,7 @@ public final class EventLogStore: @unchecked Sendable {
     func appendLine(_ line: [UInt8]) throws(EventLogError) {
         mutex.lock()
         defer { mutex.unlock() }
-        guard fd >= 0 else { throw EventLogError(.append, path: path, code: EBADF, detail: "the log is closed") }
+        guard fd >= 0 else { throw EventLogError(.append, path: path, code: 0, detail: "the log was closed") }
         try reopenIfReplaced()
         let fd = self.fd
         let path = self.path
@@ -121,26 +122,25 @@ public final class EventLogStore: @unchecked Sendable {
         if let e = PosixFile.dataSync(fd) { throw EventLogError(.sync, path: path, code: e.code) }
     }
 
-    /// One `write(2)` of the whole line; a partial write is cut off and retried (see the type's
-    /// documentation). Runs under the exclusive lock, so `start` is where this write begins.
+    /// One `write(2)` of the whole line. Should the kernel take only part of it (the disk filled
+    /// up mid-record), the rest follows at once — still under the exclusive lock, so nothing can
+    /// come between the two parts — and if that fails, the part already written is cut off with
+    /// `ftruncate` and the write's error (ENOSPC, EDQUOT, EFBIG…) is thrown.
     private static func writeWhole(_ line: [UInt8], fd: Int32, start: Int64, path: String) throws(EventLogError) {
-        var attempts = 0
-        while true {
-            let n = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n == line.count { return }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw EventLogError(.append, path: path, code: errno)
+        var written = 0
+        while written < line.count {
+            let n = line.withUnsafeBytes { write(fd, $0.baseAddress.map { $0 + written }, $0.count - written) }
+            if n > 0 {
+                written += n
+                continue
             }
-            // A partial record: remove it at once so nothing can ever be appended after it.
-            if let e = PosixFile.truncate(fd, to: start) {
-                throw EventLogError(.append, path: path, code: e.code,
-                                    detail: "a partial record could not be removed; it will be moved aside at next start")
+            let code = n < 0 ? errno : EIO
+            if code == EINTR { continue }
+            if written > 0, let e = PosixFile.truncate(fd, to: start) {
+                throw EventLogError(.append, path: path, code: code,
+                                    detail: "and the partial record could not be removed (\(e.code)); it is moved aside at next start")
             }
-            attempts += 1
-            if attempts >= 3 {
-                throw EventLogError(.append, path: path, code: 0, detail: EventLogError.shortWriteDetail)
-            }
+            throw EventLogError(.append, path: path, code: code)
         }
     }
 
