@@ -254,6 +254,9 @@ public final class EventLogStore: @unchecked Sendable {
             if mkdir(dir, 0o700) != 0 && errno != EEXIST {
                 throw EventLogError(.createDirectory, path: dir, code: errno)
             }
+            // The new entry must survive a crash along with the log that goes into it.
+            let parent = (dir as NSString).deletingLastPathComponent
+            _ = PosixFile.syncDirectory(parent.isEmpty ? "/" : parent)
         }
         switch PosixFile.status(path: directory) {
         case .success(let s) where s.permissions & 0o077 != 0 || s.permissions & 0o700 != 0o700:
