@@ -28,9 +28,10 @@ private func instant(_ ms: Int64 = 0) -> Date {
         let utc = try zone("UTC")
         let record = EventRecord(kind: .snoozed, at: instant(), checkin: "kid-date", scheduled: instant(),
                                  due: instant(1), channel: "email", action: "snooze:30m", note: "n", error: "e",
-                                 reason: "r", until: instant(1_800_000), message: 3, child: "Mia", occasion: "school")
+                                 reason: "r", until: instant(1_800_000), message: 3, child: "Mia", occasion: "school",
+                                 origin: "occasion")
         #expect(EventLogCodec.encode(record, timeZone: utc) ==
-            #"{"v":1,"kind":"snoozed","at":"2026-11-27T14:30:00.000Z","checkin":"kid-date","scheduled":"2026-11-27T14:30:00Z","due":"2026-11-27T14:30:00.001Z","channel":"email","action":"snooze:30m","note":"n","error":"e","reason":"r","until":"2026-11-27T15:00:00Z","message":3,"child":"Mia","occasion":"school"}"#)
+            #"{"v":1,"kind":"snoozed","at":"2026-11-27T14:30:00.000Z","checkin":"kid-date","scheduled":"2026-11-27T14:30:00Z","due":"2026-11-27T14:30:00.001Z","channel":"email","action":"snooze:30m","note":"n","error":"e","reason":"r","until":"2026-11-27T15:00:00Z","message":3,"child":"Mia","occasion":"school","origin":"occasion"}"#)
     }
 
     @Test(arguments: ["UTC", "Europe/Berlin", "America/St_Johns", "Asia/Kathmandu", "Pacific/Chatham", "America/Los_Angeles"])
@@ -48,7 +49,8 @@ private func instant(_ ms: Int64 = 0) -> Date {
                                      channel: "desktop", action: "snooze:30m",
                                      note: "ünïcödé 😀 \u{1} tab\t \\ / \"q\" \u{2028}", error: "550 no",
                                      reason: "quiet hours", until: at.addingTimeInterval(1800), message: i - 3,
-                                     child: "Mia", occasion: "first day of school", version: 1 + i % 3)
+                                     child: "Mia", occasion: "first day of school", origin: i % 2 == 0 ? "snooze" : nil,
+                                     version: 1 + i % 3)
             let line = EventLogCodec.encode(record, timeZone: tz)
             let decoded = try EventLogCodec.decode(line)
             #expect(decoded == record, "\(line)")

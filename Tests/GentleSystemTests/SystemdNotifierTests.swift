@@ -60,15 +60,15 @@ import Testing
 
     @Test func theWatchdogIsOursOnlyWhenThePIDMatchesOrIsUnset() throws {
         let unset = try notify(["watchdog-interval"], environment: ["WATCHDOG_USEC": "3000000"])
-        #expect(unset.stdout == "watchdog-interval 3000000\n")
+        #expect(unset.stdout == "watchdog-interval 3000000 port 3.0\n")
         let other = try notify(["watchdog-interval"], environment: ["WATCHDOG_USEC": "3000000", "WATCHDOG_PID": "1"])
-        #expect(other.stdout == "watchdog-interval none\n")
+        #expect(other.stdout == "watchdog-interval none port none\n")
         let ours = try notify(["watchdog-pid-self", "watchdog-interval"], environment: ["WATCHDOG_USEC": "3000000"])
-        #expect(ours.stdout == "watchdog-interval 3000000\n")
+        #expect(ours.stdout == "watchdog-interval 3000000 port 3.0\n")
         let none = try notify(["watchdog-interval"], environment: [:])
-        #expect(none.stdout == "watchdog-interval none\n")
+        #expect(none.stdout == "watchdog-interval none port none\n")
         let malformed = try notify(["watchdog-interval"], environment: ["WATCHDOG_USEC": "soon"])
-        #expect(malformed.stdout == "watchdog-interval none\n")
+        #expect(malformed.stdout == "watchdog-interval none port none\n")
     }
 
     @Test func statusTextIsKeptOnOneLine() {

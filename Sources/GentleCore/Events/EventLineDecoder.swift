@@ -9,14 +9,14 @@ import Foundation
 enum EventLineDecoder {
     private enum Field {
         case version, kind, at, occurrence, checkin, scheduled, due, channel, action, note, error, reason,
-             until, message, child, occasion
+             until, message, child, occasion, origin
     }
 
     private static let fields: [(StaticString, Field)] = [
         ("v", .version), ("kind", .kind), ("at", .at), ("occurrence", .occurrence), ("checkin", .checkin),
         ("scheduled", .scheduled), ("due", .due), ("channel", .channel), ("action", .action), ("note", .note),
         ("error", .error), ("reason", .reason), ("until", .until), ("message", .message), ("child", .child),
-        ("occasion", .occasion),
+        ("occasion", .occasion), ("origin", .origin),
     ]
 
     private static func field(named name: UnsafeBufferPointer<UInt8>) -> Field? {
@@ -32,7 +32,10 @@ enum EventLineDecoder {
         case 0x76: return matches("v") ? .version : nil
         case 0x6B: return matches("kind") ? .kind : nil
         case 0x61: return matches("at") ? .at : (matches("action") ? .action : nil)
-        case 0x6F: return matches("occurrence") ? .occurrence : (matches("occasion") ? .occasion : nil)
+        case 0x6F:
+            if matches("occurrence") { return .occurrence }
+            if matches("occasion") { return .occasion }
+            return matches("origin") ? .origin : nil
         case 0x63:
             if matches("checkin") { return .checkin }
             if matches("channel") { return .channel }
@@ -65,6 +68,7 @@ enum EventLineDecoder {
         var message: Int?
         var child: String?
         var occasion: String?
+        var origin: String?
     }
 
     static func decode(_ line: UnsafeBufferPointer<UInt8>) -> Result<EventRecord, EventDecodingError> {
@@ -129,7 +133,7 @@ enum EventLineDecoder {
             kind: EventKind(rawValue: kind), at: at, occurrence: values.occurrence, checkin: values.checkin,
             scheduled: values.scheduled, due: values.due, channel: values.channel, action: values.action,
             note: values.note, error: values.error, reason: values.reason, until: values.until,
-            message: values.message, child: values.child, occasion: values.occasion,
+            message: values.message, child: values.child, occasion: values.occasion, origin: values.origin,
             version: values.version ?? EventRecord.schemaVersion))
     }
 
@@ -182,7 +186,7 @@ enum EventLineDecoder {
                                          "\"occurrence\" must look like breathe@2026-11-27T14:30:00+01:00")
             }
             values.occurrence = occurrence
-        case .kind, .checkin, .channel, .action, .note, .error, .reason, .child, .occasion:
+        case .kind, .checkin, .channel, .action, .note, .error, .reason, .child, .occasion, .origin:
             guard c == 0x22 else { throw reader.fail("\"\(name(of: field))\" must be a string", .invalidField) }
             let start = reader.position
             let text = try readText(&reader, &scratch)
@@ -197,7 +201,8 @@ enum EventLineDecoder {
             case .error: values.error = text
             case .reason: values.reason = text
             case .child: values.child = text
-            default: values.occasion = text
+            case .occasion: values.occasion = text
+            default: values.origin = text
             }
         }
     }

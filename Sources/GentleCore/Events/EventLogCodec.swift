@@ -5,8 +5,11 @@ import Foundation
 ///
 ///     {"v":1,"kind":"reply","at":"2026-11-27T14:31:05.120+01:00","occurrence":"breathe@2026-11-27T14:30:00+01:00","checkin":"breathe","scheduled":"2026-11-27T14:30:00+01:00","channel":"desktop","action":"done","note":"that helped"}
 ///
-/// `at` always carries milliseconds; `scheduled`, `due` and `until` carry them only when they are
-/// not whole seconds. Times are kept to the millisecond (rounded to the nearest).
+/// Keys, in this order: v, kind, at, occurrence, checkin, scheduled, due, channel, action, note,
+/// error, reason, until, message, child, occasion, origin. `at` always carries milliseconds;
+/// `scheduled`, `due` and `until` carry them only when they are not whole seconds. Times are kept
+/// to the millisecond (rounded to the nearest); an offset that is not whole minutes (historic
+/// local mean time) is written as UTC. Fuzzing entry: `EventLogContents(parsing:)`.
 public enum EventLogCodec {
     /// The record as one line, without the line break.
     public static func encode(_ record: EventRecord, timeZone: TimeZone) -> String {
@@ -40,6 +43,7 @@ public enum EventLogCodec {
         }
         if let child = record.child { appendString("child", child, &out) }
         if let occasion = record.occasion { appendString("occasion", occasion, &out) }
+        if let origin = record.origin { appendString("origin", origin, &out) }
         out.append(0x7D)
         if lineBreak { out.append(0x0A) }
         return out

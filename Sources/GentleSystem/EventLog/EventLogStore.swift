@@ -226,9 +226,17 @@ public final class EventLogStore: @unchecked Sendable {
 
     // MARK: Opening
 
+    /// Runs `body` holding `flock(operation)`. Where the file system cannot lock at all (some
+    /// network and FUSE mounts), it runs unlocked: single appends then still do not interleave,
+    /// only the guard against recovering a record another process is writing is lost.
     private static func withLock<T>(_ fd: Int32, _ operation: Int32, _ path: String,
                                     _ body: () throws(EventLogError) -> T) throws(EventLogError) -> T {
-        if let e = PosixFile.lock(fd, operation) { throw EventLogError(.lock, path: path, code: e.code) }
+        if let e = PosixFile.lock(fd, operation) {
+            guard e.code == ENOLCK || e.code == EOPNOTSUPP || e.code == EINVAL else {
+                throw EventLogError(.lock, path: path, code: e.code)
+            }
+            return try body()
+        }
         defer { _ = PosixFile.lock(fd, LOCK_UN) }
         return try body()
     }
@@ -323,3 +331,6 @@ public final class EventLogStore: @unchecked Sendable {
         }
     }
 }
+
+/// The daemon's port to its log (Runtime/DaemonPorts.swift).
+extension EventLogStore: EventJournal {}

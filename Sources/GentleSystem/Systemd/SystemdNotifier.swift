@@ -9,9 +9,9 @@ import Foundation
 /// code runs under systemd, in a terminal and in tests.
 ///
 /// The protocol the daemon follows: `ready()` once config and channels are up; `status(_:)`
-/// whenever the next fire changes; `watchdog()` every `watchdogInterval / 2` from the scheduling
-/// queue; `reloading()` when a reload starts, then `ready()` when it is done; `stopping()` on
-/// SIGTERM.
+/// whenever the next fire changes; `watchdog()` every half `watchdogTimeout()` from the
+/// scheduling queue; `reloading()` when a reload starts, then `ready()` when it is done;
+/// `stopping()` on SIGTERM.
 public struct SystemdNotifier: Sendable {
     public enum Outcome: Sendable, Equatable {
         /// Handed to the service manager.
@@ -29,7 +29,7 @@ public struct SystemdNotifier: Sendable {
 
     /// Sends raw newline-separated `KEY=value` assignments in one datagram.
     @discardableResult
-    public func send(_ assignments: String) -> Outcome {
+    public func notify(_ assignments: String) -> Outcome {
         let result = sd_notify(0, assignments)
         if result > 0 { return .sent }
         if result == 0 { return .notConfigured }
@@ -39,7 +39,7 @@ public struct SystemdNotifier: Sendable {
     /// `READY=1`, with a status line in the same message when given.
     @discardableResult
     public func ready(status: String? = nil) -> Outcome {
-        send("READY=1" + (status.map { "\nSTATUS=" + Self.oneLine($0) } ?? ""))
+        notify("READY=1" + (status.map { "\nSTATUS=" + Self.oneLine($0) } ?? ""))
     }
 
     /// `STATUS=`: what `systemctl --user status gentle` shows, e.g.
@@ -48,33 +48,33 @@ public struct SystemdNotifier: Sendable {
     /// (nor a NUL, which would cut the message short).
     @discardableResult
     public func status(_ text: String) -> Outcome {
-        send("STATUS=" + Self.oneLine(text))
+        notify("STATUS=" + Self.oneLine(text))
     }
 
     /// `RELOADING=1` with the `MONOTONIC_USEC=` systemd 253 and later require for
     /// `Type=notify-reload`; send `ready()` when the reload is done.
     @discardableResult
     public func reloading(monotonicUsec: UInt64 = SystemdNotifier.monotonicMicroseconds()) -> Outcome {
-        send("RELOADING=1\nMONOTONIC_USEC=\(monotonicUsec)")
+        notify("RELOADING=1\nMONOTONIC_USEC=\(monotonicUsec)")
     }
 
     /// `STOPPING=1`, sent as shutdown begins.
     @discardableResult
     public func stopping() -> Outcome {
-        send("STOPPING=1")
+        notify("STOPPING=1")
     }
 
     /// `WATCHDOG=1`: the keep-alive ping.
     @discardableResult
     public func watchdog() -> Outcome {
-        send("WATCHDOG=1")
+        notify("WATCHDOG=1")
     }
 
     /// The watchdog timeout the service manager expects pings within, when one is set for this
     /// process: `WATCHDOG_USEC` is honoured only when `WATCHDOG_PID` is unset or names this
     /// process (sd_watchdog_enabled checks both). Ping at half of it. Nil when there is no
     /// watchdog or the variables are malformed.
-    public static func watchdogInterval() -> Duration? {
+    public static func watchdogTimeout() -> Duration? {
         var usec: UInt64 = 0
         guard sd_watchdog_enabled(0, &usec) > 0, usec > 0 else { return nil }
         return .microseconds(Int64(clamping: usec))
@@ -89,5 +89,17 @@ public struct SystemdNotifier: Sendable {
 
     static func oneLine(_ text: String) -> String {
         String(text.map { $0.isNewline || $0 == "\0" ? " " : $0 })
+    }
+}
+
+/// The daemon's port to the service manager (Runtime/DaemonPorts.swift).
+extension SystemdNotifier: ServiceManagerLink {
+    public func send(_ payload: String) {
+        notify(payload)
+    }
+
+    /// `WATCHDOG_USEC` in seconds, when it is meant for this process; the daemon pings at half.
+    public var watchdogInterval: TimeInterval? {
+        Self.watchdogTimeout().map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
     }
 }

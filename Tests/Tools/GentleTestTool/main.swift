@@ -149,8 +149,9 @@ case "notify":
             setenv("WATCHDOG_PID", String(getpid()), 1)
             outcome = nil
         case "watchdog-interval":
-            let interval = SystemdNotifier.watchdogInterval()
-            say("watchdog-interval " + (interval.map { "\($0.components.seconds * 1_000_000 + $0.components.attoseconds / 1_000_000_000_000)" } ?? "none"))
+            let interval = SystemdNotifier.watchdogTimeout()
+            say("watchdog-interval " + (interval.map { "\($0.components.seconds * 1_000_000 + $0.components.attoseconds / 1_000_000_000_000)" } ?? "none")
+                + " port " + (notifier.watchdogInterval.map { "\($0)" } ?? "none"))
             outcome = nil
         case _ where action.hasPrefix("status="):
             outcome = notifier.status(String(action.dropFirst("status=".count)))
