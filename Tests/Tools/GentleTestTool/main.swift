@@ -1,6 +1,7 @@
 // gentle-test-tool: a child process for tests and benchmarks, not part of the product.
 //
-//   append-stress DIR COUNT [TAG]   append COUNT records through EventLogStore, printing each
+//   append-stress DIR COUNT [TAG [MAX-PADDING]]
+//                                   append COUNT records through EventLogStore, printing each
 //                                   sequence number on stdout only after append returned
 //   generate PATH COUNT             write a realistic log of COUNT records (unsynced, fast)
 //   read PATH [--jsondecoder]       decode the whole log, print counts and records/s
@@ -38,8 +39,9 @@ let utc = TimeZone(identifier: "UTC") ?? .current
 
 switch command {
 case "append-stress":
-    guard args.count >= 3, let count = Int(args[2]) else { fail("append-stress DIR COUNT [TAG]") }
+    guard args.count >= 3, let count = Int(args[2]) else { fail("append-stress DIR COUNT [TAG [MAX-PADDING]]") }
     let tag = args.count > 3 ? args[3] : "stress"
+    let maxPadding = args.count > 4 ? max(1, Int(args[4]) ?? 5000) : 5000
     let store: EventLogStore
     do {
         store = try EventLogStore(directory: args[1], timeZone: utc, logger: Logger(label: "stress"))
@@ -48,7 +50,7 @@ case "append-stress":
     }
     for seq in 1...max(1, count) {
         // Sizes from ~100 bytes to ~5 KB, so many records straddle a 4 KiB page boundary.
-        let padding = String(repeating: "x", count: (seq * 733) % 5000)
+        let padding = String(repeating: "x", count: (seq * 733) % maxPadding)
         let record = EventRecord(kind: .fired, at: Date(), checkin: tag, message: seq, child: tag, occasion: padding)
         do {
             try store.append(record)
