@@ -20,7 +20,8 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let paths = XDGPaths()
-        let path = config ?? paths.defaultConfigFile
+        // Absolute, like the daemon's, so the seeded times shown here are the ones it will use.
+        let path = CommonOptions.absolute(paths.expandTilde(config ?? paths.defaultConfigFile))
         let loaded: LoadedConfig
         do {
             loaded = try ConfigFile(paths: paths).loadDocument(path)

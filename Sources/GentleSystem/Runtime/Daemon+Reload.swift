@@ -7,7 +7,7 @@ extension Daemon {
     /// its file:line:column message (in the log and STATUS=) and the last good one keeps running.
     public func reload(trigger: String) {
         guard !stopped else { return }
-        manager.send("RELOADING=1\nMONOTONIC_USEC=\(Daemon.monotonicMicroseconds())")
+        manager.send("RELOADING=1\nMONOTONIC_USEC=\(SystemdNotifier.monotonicMicroseconds())")
         defer { manager.send("READY=1") }
         let fresh: GentleConfig
         do {
@@ -32,11 +32,5 @@ extension Daemon {
         channelSet?.update(for: fresh)
         logger.notice("config reloaded (\(trigger)): \(fresh.checkins.count) check-ins")
         recompute(reason: "reload")
-    }
-
-    static func monotonicMicroseconds() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000 + UInt64(ts.tv_nsec) / 1000
     }
 }
