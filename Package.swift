@@ -9,7 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.11.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
@@ -55,11 +55,12 @@ let package = Package(
             dependencies: ["GentleCore"],
             path: "Tests/GentleTestSupport"
         ),
-        // A process around one EmailChannel that tests kill mid-send (kill -9, SIGTERM).
+        // A helper program the tests and bench/eventlog.sh run as a child process: rapid appends to
+        // be killed with SIGKILL, log generation and timed reads, sd_notify and logging probes.
         .executableTarget(
-            name: "GentleEmailProbe",
+            name: "gentle-test-tool",
             dependencies: ["GentleCore", "GentleSystem", .product(name: "Logging", package: "swift-log")],
-            path: "Tests/EmailProbe"
+            path: "Tests/Tools/GentleTestTool"
         ),
         .testTarget(name: "GentleCoreTests", dependencies: ["GentleCore", "GentleTestSupport"]),
         .testTarget(

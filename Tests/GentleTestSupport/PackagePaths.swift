@@ -16,11 +16,13 @@ public enum PackagePaths {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 
-    /// The `GentleEmailProbe` test program (Tests/EmailProbe), next to `gentle`.
-    public static var emailProbeBinary: String {
-        let sibling = URL(fileURLWithPath: gentleBinary).deletingLastPathComponent().appendingPathComponent("GentleEmailProbe").path
-        let candidates = [sibling, root + "/.build/debug/GentleEmailProbe"]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[1]
+    /// The `gentle-test-tool` helper (Tests/Tools/GentleTestTool): `$GENTLE_TEST_TOOL` when set,
+    /// else the debug build.
+    public static var testTool: String {
+        if let tool = ProcessInfo.processInfo.environment["GENTLE_TEST_TOOL"], !tool.isEmpty { return tool }
+        let candidates = [root + "/.build/debug/gentle-test-tool",
+                          root + "/.build/x86_64-unknown-linux-gnu/debug/gentle-test-tool"]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 
     /// A fresh private directory under the system temp dir, removed by the caller.

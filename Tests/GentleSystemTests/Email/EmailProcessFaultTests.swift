@@ -4,7 +4,7 @@ import GentleTestSupport
 import Testing
 @testable import GentleSystem
 
-/// A real sender process (Tests/EmailProbe) killed mid-send: the outbox keeps the message and the
+/// A real sender process (`gentle-test-tool email-send`) killed mid-send: the outbox keeps the message and the
 /// next start sends it, once.
 @Suite struct EmailProcessFaultTests {
     /// Runs the probe with its stdout collected line by line.
@@ -14,8 +14,8 @@ import Testing
         private var output = Data()
 
         init(stateDirectory: String, port: Int, timeout: Int = 30) throws {
-            process.executableURL = URL(fileURLWithPath: PackagePaths.emailProbeBinary)
-            process.arguments = ["--state-dir", stateDirectory, "--url", "smtp://127.0.0.1:\(port)", "--timeout", String(timeout)]
+            process.executableURL = URL(fileURLWithPath: PackagePaths.testTool)
+            process.arguments = ["email-send", "--state-dir", stateDirectory, "--url", "smtp://127.0.0.1:\(port)", "--timeout", String(timeout)]
             let out = Pipe()
             process.standardOutput = out
             process.standardError = FileHandle.nullDevice

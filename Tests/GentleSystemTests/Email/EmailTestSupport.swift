@@ -4,43 +4,13 @@ import GentleTestSupport
 import Logging
 @testable import GentleSystem
 
-/// Keeps every log line a component writes, with its metadata, so tests can assert what was
-/// (and was not) logged — a password, for one.
-final class CapturedLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lines: [String] = []
-
-    func append(_ line: String) {
-        lock.lock()
-        lines.append(line)
-        lock.unlock()
-    }
-
+extension LogCapture {
+    /// Every entry with its metadata, one per line, for "was X (not) logged" checks.
     var text: String {
-        lock.lock()
-        defer { lock.unlock() }
-        return lines.joined(separator: "\n")
-    }
-
-    var logger: Logger {
-        Logger(label: "gentle.test") { _ in CapturingLogHandler(log: self) }
-    }
-}
-
-struct CapturingLogHandler: LogHandler {
-    let log: CapturedLog
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let all = metadata.merging(event.metadata ?? [:]) { _, new in new }
-        let rendered = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        log.append("\(event.level) \(event.message) \(rendered)")
+        entries.map { entry in
+            let rendered = entry.metadata.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            return "\(entry.level) \(entry.message) \(rendered)"
+        }.joined(separator: "\n")
     }
 }
 
@@ -48,7 +18,7 @@ struct CapturingLogHandler: LogHandler {
 final class EmailTestBed: @unchecked Sendable {
     let directory: String
     let events = EventRecorder<ChannelEvent>()
-    let log = CapturedLog()
+    let log = LogCapture()
 
     /// Retries fast enough for a test: 0.3 s, doubling to 1 s.
     static let quickRetries = RetrySchedule(first: 0.3, maximum: 1)

@@ -6,7 +6,7 @@ import Testing
 
 /// The libcurl transport against a real aiosmtpd on loopback, one server per test.
 @Suite struct SMTPTransportTests {
-    let log = CapturedLog()
+    let log = LogCapture()
 
     private func transport(_ settings: EmailSettings, environment: [String: String] = [:]) throws -> SMTPTransport {
         try SMTPTransport(settings: settings, credentials: SMTPCredentials(settings: settings, environment: environment),
