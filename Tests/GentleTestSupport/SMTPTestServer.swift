@@ -50,38 +50,37 @@ public final class SMTPTestServer: @unchecked Sendable {
         if let reject = options.reject { arguments += ["--reject", String(reject.code), "--reject-text", reject.text] }
         if options.stallData > 0 { arguments += ["--stall-data", String(options.stallData)] }
 
+        // The port comes back in a file, not through a pipe: polling a file stays reliable with
+        // many processes starting at once.
+        let readyFile = saveDirectory + "/ready"
+        arguments += ["--ready-file", readyFile]
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = arguments
-        let out = Pipe()
         // stderr to a file: TLS failures make aiosmtpd print tracebacks that could fill a pipe.
         let logPath = saveDirectory + "/server.log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = FileHandle(forWritingAtPath: logPath)
         defer { try? log?.close() }
-        process.standardOutput = out
+        process.standardOutput = FileHandle.nullDevice
         process.standardError = log ?? FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
-        let firstLine = LineCollector()
-        out.fileHandleForReading.readabilityHandler = { handle in firstLine.append(handle.availableData) }
         try process.run()
 
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(30)
         while Date() < deadline && process.isRunning {
-            if let line = firstLine.firstLine {
-                out.fileHandleForReading.readabilityHandler = nil
-                let parts = line.split(separator: " ")
-                guard parts.count == 2, parts[0] == "READY", let port = Int(parts[1]) else { break }
+            if let text = try? String(contentsOfFile: readyFile, encoding: .utf8),
+               let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
                 return SMTPTestServer(port: port, saveDirectory: saveDirectory, process: process)
             }
             try await Task.sleep(nanoseconds: 20_000_000)
         }
-        out.fileHandleForReading.readabilityHandler = nil
+        let waited = process.isRunning ? "still starting after 30 s" : "exited with status \(process.terminationStatus)"
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
         let stderr = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
         try? FileManager.default.removeItem(atPath: saveDirectory)
-        throw StartFailure(description: "smtp_server.py did not become ready: \(stderr)")
+        throw StartFailure(description: "smtp_server.py did not become ready (\(waited)): \(stderr)")
     }
 
     private init(port: Int, saveDirectory: String, process: Process) {
@@ -181,23 +180,4 @@ public struct ReceivedMessage: Decodable, Sendable {
     public func header(_ name: String) -> String? { headers[name.lowercased()]?.first }
 
     public func part(_ contentType: String) -> Part? { parts?.first { $0.content_type == contentType } }
-}
-
-/// Collects a child's stdout until the first full line.
-private final class LineCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-
-    func append(_ chunk: Data) {
-        lock.lock()
-        data += chunk
-        lock.unlock()
-    }
-
-    var firstLine: String? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let newline = data.firstIndex(of: 0x0A) else { return nil }
-        return String(decoding: data[data.startIndex..<newline], as: UTF8.self)
-    }
 }

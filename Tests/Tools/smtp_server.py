@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """A real SMTP server (aiosmtpd) for gentle's email tests.
 
-Listens on loopback, prints "READY <port>" on stdout once it accepts connections, and writes
+Listens on loopback, prints "READY <port>" on stdout (and writes the port to --ready-file, when
+given) once it accepts connections, and writes
 every accepted message to --save-dir as NNNN.eml (the bytes as received, dot-transparency
 undone) plus NNNN.json: the envelope, the session (TLS, AUTH user), and what Python's `email`
 package (policy=default) makes of the message: decoded headers, parts, and every defect found.
@@ -131,6 +132,7 @@ async def main() -> None:
     parser.add_argument("--reject", type=int)
     parser.add_argument("--reject-text", default="5.1.1 mailbox unavailable")
     parser.add_argument("--stall-data", type=int, default=0)
+    parser.add_argument("--ready-file")
     args = parser.parse_args()
 
     context = None
@@ -156,6 +158,8 @@ async def main() -> None:
         ssl=context if args.tls == "implicit" else None,
     )
     port = server.sockets[0].getsockname()[1]
+    if args.ready_file:
+        write_atomically(args.ready_file, f"{port}\n".encode())
     print(f"READY {port}", flush=True)
 
     stop = asyncio.Event()

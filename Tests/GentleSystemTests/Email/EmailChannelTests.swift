@@ -221,7 +221,9 @@ import Testing
         let files = bed.outboxFiles()
         #expect(files.count == 1)
         let stored = try String(contentsOfFile: bed.outboxDirectory + "/" + files[0], encoding: .utf8)
-        #expect(stored.contains("\"attempts\" : 1"))
+        // The failed attempt is on disk (a busy machine may have fitted in a second one).
+        #expect(stored.range(of: #""attempts" : [1-9]"#, options: .regularExpression) != nil)
+        #expect(stored.contains("cannot connect to the mail server 127.0.0.1:\(port)"))
 
         let server = try await SMTPTestServer.start(.init(port: port))
         defer { server.stop() }

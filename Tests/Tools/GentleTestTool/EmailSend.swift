@@ -15,16 +15,16 @@ final class EmailSendProbe: @unchecked Sendable {
     private var signalSource: DispatchSourceSignal?
 
     init(_ arguments: [String]) {
-        var i = 0
-        while i < arguments.count {
-            if arguments[i] == "--no-deliver" {
+        var parsed: [String: String] = [:]
+        var rest = arguments[...]
+        while let key = rest.popFirst() {
+            if key == "--no-deliver" {
                 deliver = false
-            } else if i + 1 < arguments.count {
-                options[arguments[i]] = arguments[i + 1]
-                i += 1
+            } else if let value = rest.popFirst() {
+                parsed[key] = value
             }
-            i += 1
         }
+        options = parsed
     }
 
     func run() -> Never {
