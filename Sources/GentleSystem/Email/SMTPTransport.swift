@@ -54,6 +54,10 @@ public final class SMTPTransport: MailTransport {
         let watchdog = DispatchWorkItem { session.shutDownConnections() }
         DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(timeoutSeconds + 1), execute: watchdog)
         defer { watchdog.cancel() }
+        // libcurl may write into the error buffer until curl_easy_cleanup: it must outlive the handle.
+        let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        defer { errorBuffer.deallocate() }
         guard let handle = curl_easy_init() else {
             return .failed(MailSendFailure(.transient, "libcurl could not start a transfer (out of memory?)"))
         }
@@ -61,11 +65,10 @@ public final class SMTPTransport: MailTransport {
         var recipients: UnsafeMutablePointer<curl_slist>?
         for address in message.envelopeTo { recipients = curl_slist_append(recipients, "<\(address)>") }
         defer { curl_slist_free_all(recipients) }
-        var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
 
         let started = Date()
         var rejectedOption: String?
-        let code: CURLcode = errorBuffer.withUnsafeMutableBufferPointer { errorBytes in
+        let code: CURLcode = {
             var setup = CurlOptions(handle)
             setup.string(CURLOPT_URL, endpoint.curlURL(defaultEHLOName: ehloFallback))
             setup.string(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
@@ -102,7 +105,7 @@ public final class SMTPTransport: MailTransport {
             setup.check(gentle_curl_setopt_pointer(handle, CURLOPT_OPENSOCKETDATA, sessionPointer), "OPENSOCKETDATA")
             setup.check(gentle_curl_setopt_closesocket_function(handle, curlCloseSocket), "CLOSESOCKETFUNCTION")
             setup.check(gentle_curl_setopt_pointer(handle, CURLOPT_CLOSESOCKETDATA, sessionPointer), "CLOSESOCKETDATA")
-            setup.check(gentle_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBytes.baseAddress)), "ERRORBUFFER")
+            setup.check(gentle_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, UnsafeMutableRawPointer(errorBuffer)), "ERRORBUFFER")
             if let failed = setup.failure {
                 rejectedOption = setup.failedOption
                 return failed
@@ -110,7 +113,7 @@ public final class SMTPTransport: MailTransport {
             let token = abort.onRaise { session.shutDownConnections() }
             defer { abort.removeHandler(token) }
             return curl_easy_perform(handle)
-        }
+        }()
         if code != CURLE_OK {
             // After a failure libcurl keeps the connection and, at cleanup, sends QUIT and waits
             // up to another full timeout for a server that may have stopped answering
@@ -130,9 +133,7 @@ public final class SMTPTransport: MailTransport {
         }
         var responseCode = 0
         gentle_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &responseCode)
-        let curlMessage = errorBuffer.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress.map { String(cString: $0) } ?? ""
-        }
+        let curlMessage = String(cString: errorBuffer)
         let outcome = SMTPFailureClassifier.classify(
             curlCode: Int(code.rawValue), responseCode: responseCode,
             serverReply: session.lastReply, curlMessage: curlMessage.isEmpty ? String(cString: curl_easy_strerror(code)) : curlMessage,
