@@ -33,10 +33,12 @@ struct LogCommand: ParsableCommand {
     @Flag(name: .long, help: "Today and the six days before (the summary's default).")
     var week = false
 
-    @Option(name: .long, help: ArgumentHelp("Start here (included).", valueName: "time"))
+    // `.unconditional`: "-3d" is a value here, not an option.
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Start here (included).", valueName: "time"))
     var since: String?
 
-    @Option(name: .long, help: ArgumentHelp("End here (not included; default: now).", valueName: "time"))
+    @Option(name: .long, parsing: .unconditional,
+            help: ArgumentHelp("End here (not included; default: now).", valueName: "time"))
     var until: String?
 
     @Option(name: .long, help: ArgumentHelp("Only this check-in (its id, e.g. breathe or kid-date).", valueName: "id"))
