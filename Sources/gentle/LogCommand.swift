@@ -73,20 +73,21 @@ struct LogCommand: ParsableCommand {
             Terminal.printError("gentle: note: the config has no check-in \"\(checkin)\"; showing what the log has for it.")
         }
         let path = common.eventLogPath
-        if !FileManager.default.fileExists(atPath: path) {
-            try noLogYet(path: path, exporting: exporting)
-            return
-        }
         var problems = LogReadProblems()
         do {
-            if exporting {
+            if !FileManager.default.fileExists(atPath: path) {
+                try noLogYet(path: path, exporting: exporting)
+            } else if exporting {
                 try export(path: path, filter: filter, zone: zone, problems: &problems)
             } else {
                 let titles = Dictionary(config?.checkins.map { ($0.id, $0.title) } ?? [], uniquingKeysWith: { a, _ in a })
                 try summarise(path: path, filter: filter, zone: zone, titles: titles, problems: &problems)
             }
-        } catch is StandardOutputBuffer.Closed {
+        } catch StandardOutputBuffer.Failure.closed {
             return
+        } catch StandardOutputBuffer.Failure.failed(let code) {
+            Terminal.printError("gentle: could not write the output: \(String(cString: strerror(code)))")
+            throw ExitCode(1)
         } catch let error as EventLogError {
             Terminal.printError("gentle: \(error)")
             throw ExitCode(1)
@@ -138,11 +139,13 @@ struct LogCommand: ParsableCommand {
             if csv {
                 var out = StandardOutputBuffer()
                 EventCSV.appendHeader(to: &out.bytes)
-                do { try out.flush() } catch { return }
+                try out.flush()
             }
             Terminal.printError("gentle: " + sentence)
         } else {
-            print(sentence)
+            var out = StandardOutputBuffer()
+            out.bytes.append(contentsOf: (sentence + "\n").utf8)
+            try out.flush()
         }
     }
 

@@ -250,6 +250,22 @@ import GentleTestSupport
         #expect(json.stdout.isEmpty)
     }
 
+    @Test func outputAndReadFailuresAreErrors() throws {
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        try scratch.write(try Self.sampleLog().text)
+        let full = try RunResult.run("/bin/sh", ["-c", "exec \"$0\" log --state-dir \"$1\" --csv > /dev/full", PackagePaths.gentleBinary,
+                                                 scratch.dir + "/state"], environment: scratch.environment)
+        #expect(full.status == 1)
+        #expect(full.stderr.hasPrefix("gentle: could not write the output: No space left on device\n"))
+
+        try FileManager.default.createDirectory(atPath: scratch.dir + "/odd/events.jsonl", withIntermediateDirectories: true)
+        let directory = try RunResult.run(PackagePaths.gentleBinary, ["log", "--state-dir", scratch.dir + "/odd"],
+                                          environment: scratch.environment)
+        #expect(directory.status == 1)
+        #expect(directory.stderr.hasPrefix("gentle: could not read \(scratch.dir)/odd/events.jsonl: Is a directory"))
+    }
+
     @Test func unclearRequestsAreRefusedWithTheFix() throws {
         let scratch = try Scratch()
         defer { scratch.remove() }

@@ -7,26 +7,31 @@ import GentleCore
 /// Bytes for stdout, gathered and written in large pieces so an export of a big log costs a
 /// few hundred `write`s, not one per record.
 struct StandardOutputBuffer {
-    /// The reader went away (`gentle log --csv | head`): stop quietly.
-    struct Closed: Error {}
+    enum Failure: Error {
+        /// The reader went away (`gentle log --csv | head` with SIGPIPE ignored): stop quietly.
+        case closed
+        /// Anything else (a full disk behind `> file`) is an error worth saying.
+        case failed(Int32)
+    }
 
     var bytes: [UInt8] = []
     private let threshold = 1 << 16
 
     init() { bytes.reserveCapacity(threshold + 4096) }
 
-    mutating func flushIfFull() throws(Closed) {
+    mutating func flushIfFull() throws(Failure) {
         if bytes.count >= threshold { try flush() }
     }
 
-    mutating func flush() throws(Closed) {
+    mutating func flush() throws(Failure) {
         var done = 0
         let total = bytes.count
         while done < total {
             let n = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress.map { $0 + done }, total - done) }
             if n > 0 { done += n; continue }
-            if n < 0 && errno == EINTR { continue }
-            throw Closed()
+            let code = n < 0 ? errno : EIO
+            if code == EINTR { continue }
+            throw code == EPIPE ? .closed : .failed(code)
         }
         bytes.removeAll(keepingCapacity: true)
     }
