@@ -7,6 +7,16 @@ import Logging
 enum ChannelWiring {
     static func factories(logger: Logger, stateDirectory: String) -> ChannelFactories {
         ChannelFactories(
+            email: { settings, sink in
+                do {
+                    // Resumes whatever <state-dir>/outbox still holds from an earlier run.
+                    return try EmailChannel.make(settings: settings, stateDirectory: stateDirectory, timeZone: TimeZone.current,
+                                                 logger: logger, sink: sink)
+                } catch {
+                    logger.error("email is not available: \(error)")
+                    return nil
+                }
+            },
             console: { sink in ConsoleChannel(sink: sink, zone: TimeZone.current) }
         )
     }
