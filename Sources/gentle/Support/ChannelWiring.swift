@@ -1,0 +1,23 @@
+import Foundation
+import GentleCore
+import GentleSystem
+import Logging
+
+/// Which concrete channel stands behind each `Channel` in the running daemon.
+enum ChannelWiring {
+    static func factories(logger: Logger, stateDirectory: String, zone: TimeZone) -> ChannelFactories {
+        ChannelFactories(
+            email: { settings, sink in
+                do {
+                    // Resumes whatever <state-dir>/outbox still holds from an earlier run.
+                    return try EmailChannel.make(settings: settings, stateDirectory: stateDirectory, timeZone: zone,
+                                                 logger: logger, sink: sink)
+                } catch {
+                    logger.error("email is not available: \(error)")
+                    return nil
+                }
+            },
+            console: { sink in ConsoleChannel(sink: sink, zone: zone) }
+        )
+    }
+}
