@@ -4,7 +4,8 @@
 /// DST gaps, repeated hours and month ends come out exactly as systemd computes them.
 struct ElapseSearch<Clock: ConversionClock> {
     enum Outcome: Equatable {
-        case found(BrokenDownTime, microsecond: Int)
+        /// The elapse is `final` and `microsecond`.
+        case found(microsecond: Int)
         /// `-ENOENT`: the expression will not elapse again.
         case never
         /// `-EDEADLK`: systemd's safety valve of 1000 rounds tripped.
@@ -15,6 +16,8 @@ struct ElapseSearch<Clock: ConversionClock> {
 
     unowned(unsafe) let plan: SearchPlan
     var clock: Clock
+    /// Where the search ended: the elapse when it found one.
+    private(set) var final = BrokenDownTime(year: 70, month: 0, day: 1, hour: 0, minute: 0, second: 0)
 
     init(plan: SearchPlan, clock: Clock) {
         self.plan = plan
@@ -129,6 +132,18 @@ struct ElapseSearch<Clock: ConversionClock> {
         return value != best ? 1 : 0
     }
 
+    /// Days from `tm` to the next day whose weekday the pattern allows (0 if `tm`'s is).
+    @inline(__always) private mutating func daysToAllowedWeekday(_ tm: BrokenDownTime) -> Int? {
+        let bits = plan.weekdayBits
+        guard bits > 0, let weekday = clock.weekday(of: tm) else { return nil }
+        var k = weekday == 0 ? 6 : weekday - 1
+        for ahead in 0..<7 {
+            if bits & (1 << k) != 0 { return ahead }
+            k = k == 6 ? 0 : k + 1
+        }
+        return nil
+    }
+
     @inline(__always) private mutating func matchesWeekday(_ tm: BrokenDownTime) -> Bool {
         let bits = plan.weekdayBits
         if bits < 0 || bits >= CalendarPattern.allWeekdays { return true }
@@ -153,13 +168,19 @@ struct ElapseSearch<Clock: ConversionClock> {
     /// of a field that stayed in range may start at that field: the fields above it are
     /// unchanged and already matched, so re-checking them would change nothing. Rounds are
     /// still counted one by one, so systemd's 1000-round limit trips at the same place.
-    private enum Stage: Int {
-        case top, month, day, hour, minute
+    enum Stage: Int {
+        case top, month, day, hour, minute, second
     }
 
-    mutating func findNext(from start: BrokenDownTime, microsecond startMicrosecond: Int) -> Outcome {
+    /// `startingAt` other than `.top` (pure clocks only) says every field above it is known
+    /// to match already: `start` is a previous elapse, and only its microseconds moved on.
+    mutating func findNext(from start: BrokenDownTime, microsecond startMicrosecond: Int,
+                           startingAt firstStage: Stage = .top) -> Outcome {
         var c = start
-        defer { clock.noteFinal(c) }
+        defer {
+            clock.noteFinal(c)
+            final = c
+        }
         var usec = startMicrosecond
         // Set once a candidate failed to move past the start (a repeated hour read with the
         // expression's DST flag): from then on mktime's own DST flag is kept.
@@ -173,8 +194,10 @@ struct ElapseSearch<Clock: ConversionClock> {
         let skipMonth = trusted && plan.monthIsAny, skipDay = trusted && plan.dayIsAny
         let skipHour = trusted && plan.hourIsAny, skipMinute = trusted && plan.minuteIsAny
         let hasYear = plan.hasYear, endOfMonth = plan.endOfMonth, dst = plan.dst
-        var resume = Stage.top
-        for _ in 0..<ElapseSearch.maxRounds {
+        var resume = Clock.isPure ? firstStage : .top
+        var rounds = 0
+        while rounds < ElapseSearch.maxRounds {
+            rounds += 1
             let from = resume.rawValue
             resume = .top
             var r = 0
@@ -227,7 +250,16 @@ struct ElapseSearch<Clock: ConversionClock> {
             }
             if from <= Stage.day.rawValue && !matchesWeekday(c) {
                 c.day += 1; c.hour = 0; c.minute = 0; c.second = 0; usec = 0
-                if pure && c.day <= 28 { resume = .day }
+                if pure && c.day <= 28 {
+                    resume = .day
+                    // With nothing else to check on a day, each following round would only test
+                    // the weekday and step one day on: take those rounds at once.
+                    if skipDay, let ahead = daysToAllowedWeekday(c), ahead > 0,
+                       c.day + ahead <= 28, rounds + ahead < ElapseSearch.maxRounds {
+                        c.day += ahead
+                        rounds += ahead
+                    }
+                }
                 continue
             }
 
@@ -246,7 +278,7 @@ struct ElapseSearch<Clock: ConversionClock> {
                 if r == 0 { continue }
             }
 
-            if !skipMinute {
+            if from <= Stage.minute.rawValue && !skipMinute {
                 var minute = c.minute
                 r = minuteMatcher.advance(&minute, chain: plan.minuteChain)
                 c.minute = minute
@@ -282,7 +314,7 @@ struct ElapseSearch<Clock: ConversionClock> {
                 continue
             }
 
-            return .found(c, microsecond: usec)
+            return .found(microsecond: usec)
         }
         return .endlessLoop
     }

@@ -34,11 +34,11 @@ public struct CalendarAnalysis: Sendable {
         if spec.normalized != expression { rows.append(("Original form:", expression)) }
         rows.append(("Normalized form:", spec.normalized))
         let convertsLocally = !spec.isUTC && spec.timeZoneName == nil
-        var base = baseTime
+        var elapses = spec.elapses(afterMicroseconds: baseTime, zone: zone)
         var printed: [Int64] = []
         for i in 0..<iterations {
             let next: Int64
-            switch spec.elapse(afterMicroseconds: base, zone: zone) {
+            switch elapses.next().map(CalendarSpec.Elapse.elapse) ?? elapses.end ?? .never {
             case .elapse(let value):
                 next = value
             case .never:
@@ -65,7 +65,6 @@ public struct CalendarAnalysis: Sendable {
             }
             rows.append(("From now:", SystemdTimestampFormat.relative(next, now: now)))
             printed.append(next)
-            base = next
         }
         print(rows)
         printed.forEach { lastConverted = Int($0 / 1_000_000) }

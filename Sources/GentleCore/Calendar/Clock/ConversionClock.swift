@@ -81,7 +81,14 @@ struct WallClock: ConversionClock {
     /// Wall-clock seconds of where the search ended.
     private(set) var finalWall = 0
 
-    init(isUTC: Bool, startWall: Int, watching stretches: [(start: Int, end: Int)] = []) {
+    init(isUTC: Bool, startWall: Int) {
+        self.isUTC = isUTC
+        lowest = startWall
+        highest = startWall
+        checksEveryTime = false
+    }
+
+    init(isUTC: Bool, startWall: Int, watching stretches: [(start: Int, end: Int)]) {
         self.isUTC = isUTC
         lowest = startWall
         highest = startWall

@@ -29,7 +29,7 @@ public final class ZoneRules: Sendable, CustomStringConvertible {
     let footerAbbreviations: (standard: Int, daylight: Int)
     let footerBeforeChanges: Bool
     /// Wall-clock stretches `[start, end)` that name no instant (a gap) or two (a repeated
-    /// hour), in order.
+    /// hour), and empty ones where only the DST flag changes, in order.
     let ambiguousStarts: [Int]
     let ambiguousEnds: [Int]
     /// glibc's `timezone` (seconds west) and `daylight` right after `tzset()`.
@@ -219,16 +219,19 @@ public final class ZoneRules: Sendable, CustomStringConvertible {
         return lo
     }
 
+    /// Where wall-clock time is not a plain function of the instant: the gap or repeated hour
+    /// around each offset change, and (as an empty stretch) each change of the DST flag alone,
+    /// which glibc's mktime also reacts to.
     private static func ambiguities(_ times: [Int], _ types: [LocalType], before: LocalType) -> ([Int], [Int]) {
         var starts: [Int] = []
         var ends: [Int] = []
-        var previous = before.offset
+        var previous = before
         for (t, type) in zip(times, types) {
-            if type.offset != previous {
-                starts.append(t + min(previous, type.offset))
-                ends.append(t + max(previous, type.offset))
+            if type.offset != previous.offset || type.isDST != previous.isDST {
+                starts.append(t + min(previous.offset, type.offset))
+                ends.append(t + max(previous.offset, type.offset))
             }
-            previous = type.offset
+            previous = type
         }
         return (starts, ends)
     }
@@ -269,16 +272,16 @@ public final class ZoneRules: Sendable, CustomStringConvertible {
         ZoneRules.upperBound(ambiguousEnds, ambiguityIndex, from, orEqual: true)
     }
 
-    /// Whether a gap or repeated hour overlaps wall-clock `[from, through]`.
+    /// Whether a gap, repeated hour or DST-flag change touches wall-clock `[from, through]`.
     @inline(__always) func touchesAmbiguity(from: Int, through: Int) -> Bool {
-        let i = firstAmbiguity(endingAfter: from)
+        let i = firstAmbiguity(endingAfter: from - 1)
         return i < ambiguousStarts.count && ambiguousStarts[i] <= through
     }
 
-    /// The gaps and repeated hours (wall-clock `[start, end)`) that overlap `[from, through]`,
-    /// at most `limit + 1` of them.
+    /// The gaps, repeated hours and DST-flag changes (wall-clock `[start, end)`, empty for the
+    /// last) that touch `[from, through]`, at most `limit + 1` of them.
     func ambiguities(from: Int, through: Int, limit: Int) -> [(start: Int, end: Int)] {
-        var lo = firstAmbiguity(endingAfter: from)
+        var lo = firstAmbiguity(endingAfter: from - 1)
         var found: [(start: Int, end: Int)] = []
         while lo < ambiguousStarts.count && ambiguousStarts[lo] <= through && found.count <= limit {
             found.append((ambiguousStarts[lo], ambiguousEnds[lo]))
