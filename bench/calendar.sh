@@ -2,8 +2,8 @@
 # Next-elapse throughput of gentle's calendar engine (in-process) beside systemd-analyze's
 # `calendar --iterations` on the same expressions, zone and base time.
 #
-# Both sides are timed in CPU seconds (user + system), best of $RUNS runs, so a busy machine
-# skews the figures less. systemd-analyze's time includes what it is for: parsing, computing
+# Both sides are timed in CPU seconds (user + system), in $RUNS interleaved runs, so a busy
+# machine skews the figures less. systemd-analyze's time includes what it is for: parsing, computing
 # and printing each elapse; gentle's is the engine alone (`gentle calendar --benchmark`, a
 # hidden flag that computes the same iterations without printing, once through the iteration
 # API and once calling nextElapse from each previous elapse, and checks both agree).
@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ITERATIONS=${ITERATIONS:-2000}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 BASE=${BASE:-@1735689600}          # 2025-01-01 00:00:00 UTC
 export TZ=${BENCH_TZ:-Europe/Berlin}
 
@@ -42,28 +42,25 @@ GENTLE=$(swift build -c release --show-bin-path)/gentle
 SA_ELAPSES=$(systemd-analyze calendar "${EXPRESSIONS[@]}" --base-time="$BASE" --iterations="$ITERATIONS" \
     | grep -cE '^ *(Next elapse|Iter\. #[0-9]+): [A-Z]')
 
-best_sa=0
 TIMEFORMAT='%U %S'
-for _ in $(seq "$RUNS"); do
+sa_rates=(); single_rates=(); iter_rates=(); ratios=()
+# Interleaved, so both sides of each ratio see the same machine load.
+for run in $(seq "$RUNS"); do
     cpu=$( { time systemd-analyze calendar "${EXPRESSIONS[@]}" --base-time="$BASE" --iterations="$ITERATIONS" >/dev/null; } 2>&1 )
-    rate=$(awk -v n="$SA_ELAPSES" -v u="${cpu% *}" -v s="${cpu#* }" 'BEGIN { t = u + s; if (t <= 0) t = 0.001; printf "%d", n / t }')
-    (( rate > best_sa )) && best_sa=$rate
-done
-
-best_gentle=0
-best_single=0
-for _ in $(seq "$RUNS"); do
+    sa=$(awk -v n="$SA_ELAPSES" -v u="${cpu% *}" -v s="${cpu#* }" 'BEGIN { t = u + s; if (t <= 0) t = 0.001; printf "%d", n / t }')
     out=$("$GENTLE" calendar --benchmark "${EXPRESSIONS[@]}" --base-time="$BASE" --iterations="$ITERATIONS")
-    elapses=$(awk -F': ' '/^elapses:/ { print $2 }' <<<"$out")
-    rate=$(awk -F': ' '/^elapses_per_second/ { print $2 }' <<<"$out")
+    iter=$(awk -F': ' '/^elapses_per_second/ { print $2 }' <<<"$out")
     single=$(awk -F': ' '/^single_call_elapses_per_second/ { print $2 }' <<<"$out")
-    (( rate > best_gentle )) && best_gentle=$rate
-    (( single > best_single )) && best_single=$single
+    sa_rates+=("$sa"); iter_rates+=("$iter"); single_rates+=("$single")
+    ratios+=("$(awk -v g="$iter" -v s="$sa" 'BEGIN { printf "%.1f", g / s }')")
+    echo "run $run: systemd-analyze $sa/s, gentle $iter/s (nextElapse calls $single/s), ratio ${ratios[-1]}x" >&2
 done
 
-echo "zone: $TZ, base: $BASE, expressions: ${#EXPRESSIONS[@]}, iterations: $ITERATIONS, elapses per pass: $SA_ELAPSES"
-echo "systemd-analyze calendar --iterations: $best_sa elapses/s (CPU time)"
-echo "gentle engine, one nextElapse call per elapse: $best_single elapses/s (CPU time)"
-echo "gentle engine, CalendarSpec.elapses iteration: $best_gentle elapses/s (CPU time)"
-awk -v g="$best_single" -v s="$best_sa" 'BEGIN { printf "ratio, nextElapse calls: %.1fx\n", g / s }'
-awk -v g="$best_gentle" -v s="$best_sa" 'BEGIN { printf "ratio, iteration: %.1fx\n", g / s }'
+best() { printf '%s\n' "$@" | sort -n | tail -1; }
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+echo "zone: $TZ, base: $BASE, expressions: ${#EXPRESSIONS[@]}, iterations: $ITERATIONS, elapses per pass: $SA_ELAPSES, runs: $RUNS"
+echo "systemd-analyze calendar --iterations: $(best "${sa_rates[@]}") elapses/s (best run, CPU time)"
+echo "gentle engine, nextElapse from each elapse: $(best "${single_rates[@]}") elapses/s (best run, CPU time)"
+echo "gentle engine, CalendarSpec.elapses: $(best "${iter_rates[@]}") elapses/s (best run, CPU time)"
+echo "ratio (median of runs): $(median "${ratios[@]}")x"

@@ -79,9 +79,10 @@ extension CalendarSpec {
     /// time it looked at lies in a DST gap or repeated hour: checked first over the whole range
     /// it covered, then, if that range holds such a stretch, time by time in a second pass.
     /// Nil when it did meet one (the caller then follows glibc's mktime step by step).
-    private func wallClockSearch(from: BrokenDownTime, wall: Int, micro: Int, firstStage: ElapseSearch<WallClock>.Stage,
-                                 zone: ZoneRules) -> SearchResult? {
-        var search = ElapseSearch(plan: plan, clock: WallClock(isUTC: false, startWall: wall))
+    @inline(__always)
+    func wallClockSearch(from: BrokenDownTime, wall: Int, micro: Int, firstStage: ElapseSearch<WallClock>.Stage,
+                         zone: ZoneRules, isUTC: Bool = false) -> SearchResult? {
+        var search = ElapseSearch(plan: plan, clock: WallClock(isUTC: isUTC, startWall: wall))
         var outcome = search.findNext(from: from, microsecond: micro, startingAt: firstStage)
         if search.clock.unsure { return nil }
         // With no gap, repeat or DST-flag change in range, the answer keeps the start's offset.
@@ -90,7 +91,7 @@ extension CalendarSpec {
             offsetIsKnown = false
             let stretches = zone.ambiguities(from: search.clock.lowest, through: search.clock.highest, limit: 4)
             guard stretches.count <= 4 else { return nil }
-            search = ElapseSearch(plan: plan, clock: WallClock(isUTC: false, startWall: wall, watching: stretches))
+            search = ElapseSearch(plan: plan, clock: WallClock(isUTC: isUTC, startWall: wall, watching: stretches))
             outcome = search.findNext(from: from, microsecond: micro, startingAt: firstStage)
             if search.clock.unsure { return nil }
         }
