@@ -90,7 +90,6 @@ struct FieldMatcher: Sendable {
 
 /// A pattern prepared for repeated searching. A class so a search holds it with one reference.
 final class SearchPlan: Sendable {
-    let pattern: CalendarPattern
     let year: CalendarChain?
     let monthChain: CalendarChain?
     let dayChain: CalendarChain?
@@ -114,7 +113,6 @@ final class SearchPlan: Sendable {
     let endOfMonth: Bool
 
     init(_ pattern: CalendarPattern) {
-        self.pattern = pattern
         year = pattern.year
         monthChain = pattern.month
         dayChain = pattern.day
