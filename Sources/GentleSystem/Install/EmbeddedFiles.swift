@@ -340,7 +340,7 @@ channels = ["desktop", "console"]
 
 [Unit]
 Description=gentle: kind check-ins for parents
-Documentation=man:gentle(1) https://github.com/gentle-parenting/gentle#readme
+Documentation=https://github.com/gentle-parenting/gentle#readme
 After=graphical-session.target
 
 [Service]
