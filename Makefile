@@ -25,7 +25,7 @@ DIST          = .build/dist
 # The man page's date: the last commit's, so rebuilding the same tree gives the same page.
 MAN_DATE     ?= $(shell git log -1 --format=%cs 2>/dev/null || date +%F)
 
-.PHONY: all deps test-deps build release run test bench fuzz embed completions man unit dist install uninstall clean
+.PHONY: all deps test-deps build release run test bench fuzz embed completions man unit dist install install-user uninstall clean
 
 all: build
 
@@ -51,6 +51,11 @@ run: build
 test: test-deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	GENTLE_TEST_VENV=$(CURDIR)/$(VENV) $(SWIFT) test --skip-build
+
+# One person, one command: builds the release binary (Swift runtime linked in) and runs
+# `gentle install`, which copies it to ~/.local/bin, sets up the user service and starts it.
+install-user: release
+	$(RELEASE_BIN) install
 
 # Regenerates Sources/GentleSystem/Install/EmbeddedFiles.swift after config.example.toml or
 # systemd/gentle.service changed (EmbeddedFilesTests fails until you do).
