@@ -64,17 +64,20 @@ struct InstallCommand: ParsableCommand {
         }
         if let status = outcome.statusText { text += "gentle is running. \(status)\n\n" }
         else if outcome.started { text += "gentle is running.\n\n" }
-        text += """
-            What next:
-              \(gentle) next                       see the coming check-ins
-              $EDITOR \(config)   make them yours; saving is enough, gentle reloads by itself
-              systemctl --user reload gentle    reload right away (or after editing a symlinked config)
-              systemctl --user status gentle    see what it is doing; journalctl --user -u gentle for its log
-              \(gentle) uninstall                  remove it again (your config and log stay)
-            """
+        let steps = [
+            (gentle + " next", "see the coming check-ins"),
+            ("$EDITOR " + config, "make them yours; saving is enough, gentle reloads by itself"),
+            ("systemctl --user reload gentle", "reload now (needed after editing the target of a symlinked config)"),
+            ("systemctl --user status gentle", "what it is doing; its log: journalctl --user -u gentle"),
+            (gentle + " uninstall", "remove it again (your config and log stay)"),
+        ]
+        let width = steps.map(\.0.count).max() ?? 0
+        text += "What next:\n" + steps.map { "  " + $0.0.padding(toLength: width, withPad: " ", startingAt: 0) + "   " + $0.1 }
+            .joined(separator: "\n")
         if !InstallSupport.onPath(layout.binary) {
-            text += "\n\n\(layout.display((layout.binary as NSString).deletingLastPathComponent)) is not on your PATH; "
-                + "add it (e.g. in ~/.profile) to type just `gentle`."
+            text += "\n\n\(layout.display((layout.binary as NSString).deletingLastPathComponent)) is not on your PATH yet. Many "
+                + "systems add it at your next login once it exists (Debian's ~/.profile does); otherwise add it "
+                + "yourself to type just `gentle`."
         }
         return text
     }

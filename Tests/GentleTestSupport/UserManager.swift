@@ -15,8 +15,9 @@ import Foundation
 /// (the namespace-based options apply too, as they do on newer systemd for everyone).
 ///
 /// HOME lives under the package's `.build/`, not /tmp: the unit's PrivateTmp= would hide it.
-/// `stop()` (also run by deinit) kills every process in the manager's cgroup and mount
-/// namespace and removes the cgroup and the directory.
+/// `stop()` (also run by deinit) kills every process in the manager's cgroup (the boot script
+/// moves itself there first, so journald, the manager and every unit are in it) and removes the
+/// cgroup and the directory.
 public final class UserManager: @unchecked Sendable {
     public enum Identity: Sendable, CustomStringConvertible {
         case unprivileged
@@ -33,7 +34,6 @@ public final class UserManager: @unchecked Sendable {
     private let process = Process()
     private let cgroupName: String
     private let logPath: String
-    private var mountNamespace: String?
     private var stopped = false
     private let lock = NSLock()
 
@@ -66,7 +66,6 @@ public final class UserManager: @unchecked Sendable {
         try process.run()
         do {
             try waitUntilRunning(timeout: timeout)
-            mountNamespace = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/mnt")
         } catch {
             stop()
             throw error
@@ -172,7 +171,7 @@ public final class UserManager: @unchecked Sendable {
         stopped = true
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         for _ in 0..<100 {
-            let victims = Self.processes(inCgroup: cgroupName) + processesInMountNamespace()
+            let victims = Self.processes(inCgroup: cgroupName)
             if victims.isEmpty && !process.isRunning { break }
             for victim in victims { kill(victim, SIGKILL) }
             usleep(20_000)
@@ -197,15 +196,6 @@ public final class UserManager: @unchecked Sendable {
             usleep(50_000)
         }
         throw UserManagerError("systemd --user did not come up within \(Int(timeout)) s (last state: \(last)); boot log: \(bootLog)")
-    }
-
-    private func processesInMountNamespace() -> [Int32] {
-        guard let namespace = mountNamespace else { return [] }
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap(Int32.init).filter { candidate in
-            candidate != getpid()
-                && (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(candidate)/ns/mnt")) == namespace
-        }
     }
 
     // MARK: cgroups
