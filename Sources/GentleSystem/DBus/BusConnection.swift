@@ -58,7 +58,8 @@ public final class BusConnection: @unchecked Sendable {
     let pendingCalls = PendingCalls()
 
     /// Opens a connection to `address` (a D-Bus address such as `unix:path=/run/user/1000/bus`)
-    /// and starts driving it on `queue`. Must be called on `queue`. Authentication and `Hello`
+    /// and starts driving it on `queue`. Must be called on `queue`; set `onReady` and
+    /// `onDisconnect` right away (before returning to the queue). Authentication and `Hello`
     /// happen asynchronously; calls made before `onReady` are queued by sd-bus.
     public init(address: String, queue: DispatchQueue, logger: Logger, description: String = "gentle") throws {
         dispatchPrecondition(condition: .onQueue(queue))
@@ -86,8 +87,9 @@ public final class BusConnection: @unchecked Sendable {
         }
         bus = newBus
         installSources(fd: fd)
-        // Connecting may already have queued work (the Hello call): run it once now.
-        pump()
+        // Connecting already queued work (auth, Hello): run the loop once, on the next turn of
+        // the queue so the caller can set `onReady`/`onDisconnect` first.
+        kick()
     }
 
     deinit {
@@ -247,6 +249,15 @@ public final class BusConnection: @unchecked Sendable {
         handler?(self)
     }
 
+    /// Internal state for diagnosing a stuck connection.
+    public var debugState: String {
+        guard let bus else { return "closed" }
+        var timeout: UInt64 = 0
+        _ = sd_bus_get_timeout(bus, &timeout)
+        return "state=\(state) events=\(sd_bus_get_events(bus)) timeout=\(timeout) now=\(BusConnection.monotonicMicroseconds()) "
+            + "writeSuspended=\(writeSourceSuspended) timerTarget=\(timerTarget) stats=\(statistics) ready=\(sd_bus_is_ready(bus)) open=\(sd_bus_is_open(bus))"
+    }
+
     // MARK: Closing
 
     /// Closes the connection. Output already queued gets up to `flushTimeout` to be written
@@ -278,8 +289,16 @@ public final class BusConnection: @unchecked Sendable {
             teardown(reporting: nil)
             return
         }
-        logger.warning("lost the D-Bus connection",
-                       metadata: ["bus.address": "\(address)", "error": "\(String(cString: strerror(errno)))"])
+        if state == .connecting {
+            // EPERM here is sd-bus refusing a server whose GUID differs from the address's
+            // `guid=`: the address is stale (the bus was restarted).
+            let hint = errno == EPERM && address.contains("guid=")
+                ? "the bus's GUID does not match the address (stale DBUS_SESSION_BUS_ADDRESS?)" : String(cString: strerror(errno))
+            logger.warning("could not complete the D-Bus connection", metadata: ["bus.address": "\(address)", "error": "\(hint)"])
+        } else {
+            logger.warning("lost the D-Bus connection",
+                           metadata: ["bus.address": "\(address)", "error": "\(String(cString: strerror(errno)))"])
+        }
         teardown(reporting: .disconnected)
     }
 

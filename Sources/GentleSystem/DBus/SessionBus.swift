@@ -91,8 +91,10 @@ public final class SessionBus: @unchecked Sendable {
         do {
             let connection = try BusConnection(address: address, queue: queue, logger: logger)
             self.connection = connection
+            var announced = false
             connection.onReady = { [weak self] ready in
                 guard let self else { return }
+                announced = true
                 self.failures = 0
                 self.logger.info("connected to the session bus", metadata: ["bus.name": "\(ready.uniqueName ?? "?")"])
                 for client in self.liveClients() { client.busConnected(ready) }
@@ -100,7 +102,10 @@ public final class SessionBus: @unchecked Sendable {
             connection.onDisconnect = { [weak self] error in
                 guard let self else { return }
                 self.connection = nil
-                for client in self.liveClients() { client.busDisconnected(error) }
+                // Clients only hear about connections they were told about.
+                if announced {
+                    for client in self.liveClients() { client.busDisconnected(error) }
+                }
                 if let error, !self.stopped { self.scheduleRetry(after: error) }
             }
         } catch {

@@ -1,0 +1,84 @@
+import Dispatch
+import Foundation
+import GentleSystem
+import GentleTestSupport
+import Logging
+
+/// Runs `body` on `queue` (where bus objects live) and returns its result.
+func onQueue<T: Sendable>(_ queue: DispatchQueue, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        queue.async {
+            do { continuation.resume(returning: try body()) } catch { continuation.resume(throwing: error) }
+        }
+    }
+}
+
+/// Opens a connection on a fresh queue and waits until it is ready.
+func connectedBus(_ address: String, label: String = "test", logger: Logger = testLogger()) async throws -> BusConnection {
+    let queue = DispatchQueue(label: "gentle.test.bus.\(label)")
+    let ready = Inbox<String>()
+    let connection = try await onQueue(queue) { () -> BusConnection in
+        let connection = try BusConnection(address: address, queue: queue, logger: logger, description: label)
+        connection.onReady = { ready.append($0.uniqueName ?? "") }
+        return connection
+    }
+    try await ready.wait(for: "\(label) to connect") { !$0.isEmpty }
+    return connection
+}
+
+/// Awaits a callback-style bus call made on the connection's queue.
+func busCall<T: Sendable>(_ connection: BusConnection,
+                          _ start: @escaping @Sendable (BusConnection, @escaping @Sendable (T) -> Void) -> Void) async throws -> T {
+    let inbox = Inbox<T>()
+    connection.queue.async { start(connection, { inbox.append($0) }) }
+    try await inbox.wait(for: "a bus reply", timeout: 30) { !$0.isEmpty }
+    guard let value = inbox.all.first else { throw DesktopSession.Failure.timeout("a bus reply") }
+    return value
+}
+
+func closeAll(_ connections: BusConnection...) async throws {
+    for connection in connections {
+        _ = try await onQueue(connection.queue) { connection.close() }
+    }
+}
+
+/// A logger for tests: warnings and up on stderr, or everything with GENTLE_TEST_DEBUG=1.
+func testLogger(_ capture: LogCapture? = nil) -> Logger {
+    var logger = Logger(label: "gentle.test") { label in
+        var handlers: [LogHandler] = [StreamLogHandler.standardError(label: label)]
+        if let capture { handlers.append(capture.handler()) }
+        return MultiplexLogHandler(handlers)
+    }
+    logger.logLevel = ProcessInfo.processInfo.environment["GENTLE_TEST_DEBUG"] != nil ? .trace : (capture == nil ? .warning : .debug)
+    return logger
+}
+
+/// Keeps every log message so a test can check that something was refused, and why.
+final class LogCapture: @unchecked Sendable {
+    struct Entry: Sendable {
+        var level: Logger.Level
+        var message: String
+        var metadata: [String: String]
+    }
+
+    let entries = Inbox<Entry>()
+
+    func handler() -> LogHandler { Handler(capture: self) }
+
+    private struct Handler: LogHandler {
+        let capture: LogCapture
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            var flat: [String: String] = [:]
+            for (k, v) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { flat[k] = "\(v)" }
+            capture.entries.append(Entry(level: event.level, message: event.message.description, metadata: flat))
+        }
+    }
+}
