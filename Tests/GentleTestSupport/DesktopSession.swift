@@ -198,7 +198,7 @@ public final class DesktopSession: @unchecked Sendable {
             if FileManager.default.fileExists(atPath: "/tmp/.X\(number)-lock")
                 || FileManager.default.fileExists(atPath: "/tmp/.X11-unix/X\(number)") { continue }
             let process = try SessionProcess("/usr/bin/Xvfb",
-                                             [":\(number)", "-displayfd", "1", "-screen", "0", "1024x600x24",
+                                             [":\(number)", "-displayfd", "1", "-screen", "0", "1024x600x24", "-wr",
                                               "-nolisten", "tcp"],
                                              environment: ["PATH": "/usr/bin:/bin"],
                                              logPath: directory + "/xvfb.log", captureStdout: true)
@@ -319,13 +319,16 @@ public final class DesktopSession: @unchecked Sendable {
         }
     }
 
-    /// Writes a PNG of the whole screen (`xwd | convert`).
-    public func screenshot(to path: String) throws {
+    /// Writes a PNG of the screen (`xwd | convert`), by default trimmed to what is drawn on the
+    /// empty (white) root window — the notifications — with a margin.
+    public func screenshot(to path: String, trimmed: Bool = true) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
-        let convert = ["/usr/local/bin/convert", "/usr/bin/convert"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        guard let convert else { throw Failure.missingTool("convert (imagemagick)") }
-        let result = try RunResult.run("/bin/sh", ["-c", "xwd -root -silent -display \"$1\" | \"$2\" xwd:- \"$3\"", "sh",
+        // ImageMagick's own convert (Debian `imagemagick`), which reads xwd dumps.
+        let convert = "/usr/bin/convert"
+        guard FileManager.default.isExecutableFile(atPath: convert) else { throw Failure.missingTool("convert (imagemagick)") }
+        let options = trimmed ? "-trim +repage -bordercolor white -border 16" : ""
+        let result = try RunResult.run("/bin/sh", ["-c", "xwd -root -silent -display \"$1\" | \"$2\" xwd:- \(options) \"$3\"", "sh",
                                                    display, convert, path], environment: stringEnvironment)
         guard result.status == 0 else { throw Failure.command("xwd | convert", result) }
     }
