@@ -76,8 +76,8 @@ public final class DesktopSession: @unchecked Sendable {
         do {
             try writeConfiguration()
             if options.display { try startXvfb() }
-            try startBus()
-            if options.startDunst && !options.activatableDunst { try startDunst() }
+            try startBusNow()
+            if options.startDunst && !options.activatableDunst { try startDunstNow() }
         } catch {
             tearDown()
             throw error
@@ -86,11 +86,32 @@ public final class DesktopSession: @unchecked Sendable {
 
     deinit { tearDown() }
 
-    /// Runs `body` with a fresh session and always tears it down.
+    /// Runs `body` with a fresh session and always tears it down. Starting and stopping programs
+    /// blocks, so it happens on a thread of its own, never on the test's (Swift concurrency's
+    /// few threads must stay free, or every other test running in parallel stalls).
     public static func with<T>(_ options: Options = Options(), _ body: (DesktopSession) async throws -> T) async throws -> T {
-        let session = try DesktopSession(options)
-        defer { session.tearDown() }
-        return try await body(session)
+        let session = try await offload { try DesktopSession(options) }
+        do {
+            let result = try await body(session)
+            await session.tearDownAsync()
+            return result
+        } catch {
+            await session.tearDownAsync()
+            throw error
+        }
+    }
+
+    public func tearDownAsync() async {
+        _ = try? await DesktopSession.offload { self.tearDown() }
+    }
+
+    /// Runs blocking `work` on a fresh Dispatch thread and awaits it.
+    public static func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue(label: "gentle.test.desktop-session").async {
+                do { continuation.resume(returning: try work()) } catch { continuation.resume(throwing: error) }
+            }
+        }
     }
 
     /// The environment every helper program gets: only this session's bus and display.
@@ -164,7 +185,7 @@ public final class DesktopSession: @unchecked Sendable {
                 format = "<b>%s</b>\\n%b"
                 show_indicators = yes
                 markup = full
-                dmenu = \(directory)/menu.sh -p dunst
+                dmenu = /bin/sh \(directory)/menu.sh -p dunst
                 history_length = 50
                 idle_threshold = 0
                 sticky_history = yes
@@ -214,7 +235,7 @@ public final class DesktopSession: @unchecked Sendable {
     }
 
     /// Starts (or restarts) the session's dbus-daemon on the same socket path.
-    public func startBus() throws {
+    func startBusNow() throws {
         precondition(bus?.isRunning != true, "bus already running")
         try? FileManager.default.removeItem(atPath: busSocket)
         var env = environment
@@ -234,86 +255,86 @@ public final class DesktopSession: @unchecked Sendable {
     }
 
     /// Stops the dbus-daemon: every connection on it breaks.
-    public func stopBus() {
+    func stopBusNow() {
         bus?.stop()
         bus = nil
     }
 
     // MARK: dunst
 
-    public func startDunst() throws {
+    func startDunstNow() throws {
         precondition(dunst?.isRunning != true, "dunst already running")
         dunst = try SessionProcess("/usr/bin/dunst", ["-config", directory + "/dunstrc"], environment: environment,
                                    logPath: directory + "/dunst.log")
-        try waitForServer(present: true, timeout: 15)
+        try waitForServerNow(present: true, timeout: 30)
     }
 
     /// Kills dunst the hard way (as a crash would) and waits until its bus name is gone.
-    public func killDunst() throws {
+    func killDunstNow() throws {
         dunst?.signal(SIGKILL, waitUpTo: 5)
         dunst = nil
-        try waitForServer(present: false, timeout: 10)
+        try waitForServerNow(present: false, timeout: 30)
     }
 
     public var dunstIsRunning: Bool { dunst?.isRunning == true }
 
     /// Whether anyone owns `org.freedesktop.Notifications` right now.
-    public func serverIsPresent() throws -> Bool {
+    func serverIsPresentNow() throws -> Bool {
         let result = try dbusSend(["--print-reply=literal", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
                                    "org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.Notifications"])
         return result.stdout.contains("true")
     }
 
-    public func waitForServer(present: Bool, timeout: TimeInterval) throws {
-        try waitUntil("org.freedesktop.Notifications to be \(present ? "owned" : "released")", timeout: timeout) {
-            try serverIsPresent() == present
+    func waitForServerNow(present: Bool, timeout: TimeInterval) throws {
+        try pollUntil("org.freedesktop.Notifications to be \(present ? "owned" : "released")", timeout: timeout) {
+            try serverIsPresentNow() == present
         }
     }
 
     /// `dunstctl count displayed`.
-    public func displayedCount() throws -> Int {
+    func displayedCountNow() throws -> Int {
         let result = try dunstctl(["count", "displayed"])
         return Int(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
 
-    public func waitForDisplayed(_ count: Int, timeout: TimeInterval = 10) throws {
-        try waitUntil("\(count) notification(s) displayed", timeout: timeout) { try displayedCount() == count }
+    func waitForDisplayedNow(_ count: Int, timeout: TimeInterval = 30) throws {
+        try pollUntil("\(count) notification(s) displayed", timeout: timeout) { try displayedCountNow() == count }
     }
 
     /// The context menu dunst offers for what is displayed: every action button of every
     /// notification. Opens the menu and picks nothing.
-    public func menuEntries() throws -> [MenuEntry] {
+    func menuEntriesNow() throws -> [MenuEntry] {
         try runMenu(pick: nil)
         let text = (try? String(contentsOfFile: directory + "/menu-offered", encoding: .utf8)) ?? ""
         return text.split(separator: "\n").compactMap { DesktopSession.parseMenuLine(String($0)) }
     }
 
     /// Presses the button `key` of notification `id` through dunst's context menu.
-    public func invokeAction(id: UInt32, key: String) throws {
+    func invokeActionNow(id: UInt32, key: String) throws {
         try runMenu(pick: "[\(id),\(key)]")
     }
 
     /// `dunstctl action 0`: dunst's "do action" on the first notification, i.e. its `default` action.
-    public func invokeDefault() throws {
+    func invokeDefaultNow() throws {
         _ = try dunstctl(["action", "0"])
     }
 
     /// `dunstctl close`: closes the newest notification as the user would (reason 2, dismissed).
-    public func dismiss() throws {
+    func dismissNow() throws {
         _ = try dunstctl(["close"])
     }
 
     /// Closed notifications as `dunstctl history` reports them, newest first: each a dictionary of
-    /// field name (`id`, `summary`, `body`, `appname`, `category`, …) to value.
-    public func history() throws -> [[String: Any]] {
+    /// field name (`id`, `summary`, `body`, `appname`, `category`, …) to its value as text.
+    func historyNow() throws -> [[String: String]] {
         let result = try dunstctl(["history"])
         guard let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any],
               let data = json["data"] as? [[Any]], let list = data.first else { return [] }
         return list.compactMap { item in
             guard let fields = item as? [String: Any] else { return nil }
-            var flat: [String: Any] = [:]
+            var flat: [String: String] = [:]
             for (key, value) in fields {
-                flat[key] = (value as? [String: Any])?["data"] ?? value
+                flat[key] = "\((value as? [String: Any])?["data"] ?? value)"
             }
             return flat
         }
@@ -321,7 +342,7 @@ public final class DesktopSession: @unchecked Sendable {
 
     /// Writes a PNG of the screen (`xwd | convert`), by default trimmed to what is drawn on the
     /// empty (white) root window — the notifications — with a margin.
-    public func screenshot(to path: String, trimmed: Bool = true) throws {
+    func screenshotNow(to path: String, trimmed: Bool = true) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
         // ImageMagick's own convert (Debian `imagemagick`), which reads xwd dumps.
@@ -335,7 +356,7 @@ public final class DesktopSession: @unchecked Sendable {
 
     /// Sends a signal from a separate connection (`dbus-send`), e.g. a forged `ActionInvoked`
     /// unicast to `destination`. `arguments` use dbus-send syntax: `uint32:3`, `string:done`.
-    public func sendSignal(destination: String?, path: String, interface: String, member: String,
+    func sendSignalNow(destination: String?, path: String, interface: String, member: String,
                            arguments: [String]) throws {
         var args = ["--type=signal"]
         if let destination { args.append("--dest=" + destination) }
@@ -351,7 +372,7 @@ public final class DesktopSession: @unchecked Sendable {
         tornDown = true
         dunst?.stop()
         // An activated dunst is the bus's child, not ours: ask the bus for its pid first.
-        if let pid = try? notificationServerPID() { kill(pid, SIGTERM) }
+        if let pid = try? notificationServerPIDNow() { kill(pid, SIGTERM) }
         bus?.stop()
         xvfb?.stop()
         dunst = nil
@@ -363,7 +384,7 @@ public final class DesktopSession: @unchecked Sendable {
     }
 
     /// The pid of whoever owns `org.freedesktop.Notifications`.
-    public func notificationServerPID() throws -> Int32? {
+    func notificationServerPIDNow() throws -> Int32? {
         guard bus?.isRunning == true else { return nil }
         let result = try dbusSend(["--print-reply=literal", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus",
                                    "org.freedesktop.DBus.GetConnectionUnixProcessID",
@@ -395,7 +416,7 @@ public final class DesktopSession: @unchecked Sendable {
         try? FileManager.default.removeItem(atPath: marker)
         try (pick ?? "").write(toFile: directory + "/menu-pick", atomically: true, encoding: .utf8)
         _ = try dunstctl(["context"])
-        try waitUntil("dunst's context menu to run", timeout: 10) { FileManager.default.fileExists(atPath: marker) }
+        try pollUntil("dunst's context menu to run", timeout: 30) { FileManager.default.fileExists(atPath: marker) }
     }
 
     static func parseMenuLine(_ line: String) -> MenuEntry? {
@@ -409,13 +430,61 @@ public final class DesktopSession: @unchecked Sendable {
     }
 }
 
-/// Polls `condition` every 20 ms until it holds or `timeout` passes. Test code only: it waits on
-/// external programs (dunst, dbus-daemon) that offer nothing to block on.
-public func waitUntil(_ what: String, timeout: TimeInterval, _ condition: () throws -> Bool) throws {
+/// Polls `condition` every 20 ms until it holds or `timeout` passes, blocking the thread (only
+/// ever on an offloaded one): it waits on programs that offer nothing to block on.
+func pollUntil(_ what: String, timeout: TimeInterval, _ condition: () throws -> Bool) throws {
     let deadline = Date().addingTimeInterval(timeout)
+    // Start quick, then back off: many checks start a program (dbus-send, dunstctl), and a loaded
+    // machine running many tests at once must not drown in them.
+    var pause: useconds_t = 10_000
     while true {
         if try condition() { return }
         if Date() >= deadline { throw DesktopSession.Failure.timeout(what) }
-        usleep(20_000)
+        usleep(pause)
+        pause = min(pause * 3 / 2, 200_000)
+    }
+}
+
+/// The public face of the session: every operation that waits on a program runs off the test's
+/// thread (see `with`).
+extension DesktopSession {
+    /// Starts (or restarts) the session's dbus-daemon on the same socket path.
+    public func startBus() async throws { try await Self.offload { try self.startBusNow() } }
+    /// Stops the dbus-daemon: every connection on it breaks.
+    public func stopBus() async throws { try await Self.offload { self.stopBusNow() } }
+    public func startDunst() async throws { try await Self.offload { try self.startDunstNow() } }
+    /// Kills dunst the hard way (as a crash would) and waits until its bus name is gone.
+    public func killDunst() async throws { try await Self.offload { try self.killDunstNow() } }
+    /// Whether anyone owns `org.freedesktop.Notifications` right now.
+    public func serverIsPresent() async throws -> Bool { try await Self.offload { try self.serverIsPresentNow() } }
+    /// `dunstctl count displayed`.
+    public func displayedCount() async throws -> Int { try await Self.offload { try self.displayedCountNow() } }
+    public func waitForDisplayed(_ count: Int, timeout: TimeInterval = 30) async throws {
+        try await Self.offload { try self.waitForDisplayedNow(count, timeout: timeout) }
+    }
+    /// Every action button dunst offers for what is displayed (its context menu, picking nothing).
+    public func menuEntries() async throws -> [MenuEntry] { try await Self.offload { try self.menuEntriesNow() } }
+    /// Presses the button `key` of notification `id` through dunst's context menu.
+    public func invokeAction(id: UInt32, key: String) async throws {
+        try await Self.offload { try self.invokeActionNow(id: id, key: key) }
+    }
+    /// `dunstctl action 0`: the `default` action of the first notification (a click on it).
+    public func invokeDefault() async throws { try await Self.offload { try self.invokeDefaultNow() } }
+    /// `dunstctl close`: closes the newest notification as the user would (reason 2, dismissed).
+    public func dismiss() async throws { try await Self.offload { try self.dismissNow() } }
+    /// `dunstctl history`: closed notifications, newest first, fields as text.
+    public func history() async throws -> [[String: String]] { try await Self.offload { try self.historyNow() } }
+    /// A PNG of the screen, trimmed to the notifications by default.
+    public func screenshot(to path: String, trimmed: Bool = true) async throws {
+        try await Self.offload { try self.screenshotNow(to: path, trimmed: trimmed) }
+    }
+    /// Sends a signal from a separate connection (`dbus-send`), e.g. a forged `ActionInvoked`
+    /// unicast to `destination`. `arguments` use dbus-send syntax: `uint32:3`, `string:done`.
+    public func sendSignal(destination: String?, path: String, interface: String, member: String,
+                           arguments: [String]) async throws {
+        try await Self.offload {
+            try self.sendSignalNow(destination: destination, path: path, interface: interface, member: member,
+                                   arguments: arguments)
+        }
     }
 }

@@ -23,7 +23,7 @@ public final class Inbox<Value: Sendable>: @unchecked Sendable {
     public var count: Int { all.count }
 
     /// Waits until `predicate` holds for the values so far; throws a timeout naming `what`.
-    public func wait(for what: String, timeout: TimeInterval = 10,
+    public func wait(for what: String, timeout: TimeInterval = 30,
                      _ predicate: ([Value]) -> Bool) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while !predicate(all) {
@@ -36,7 +36,7 @@ public final class Inbox<Value: Sendable>: @unchecked Sendable {
 
     /// Waits for the first value satisfying `matches` and returns it.
     @discardableResult
-    public func first(_ what: String, timeout: TimeInterval = 10, where matches: (Value) -> Bool) async throws -> Value {
+    public func first(_ what: String, timeout: TimeInterval = 30, where matches: (Value) -> Bool) async throws -> Value {
         var found: Value?
         try await wait(for: what, timeout: timeout) { values in
             found = values.first(where: matches)

@@ -59,6 +59,10 @@ public final class SessionProcess: @unchecked Sendable {
             posix_spawn_file_actions_adddup2(&actions, 2, 1)
         }
 
+        // Nothing else this test process has open (other tests' pipes, files being written)
+        // may leak into a long-lived helper.
+        if let closeFrom = SessionProcess.addCloseFrom { _ = closeFrom(&actions, 3) }
+
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
@@ -75,6 +79,16 @@ public final class SessionProcess: @unchecked Sendable {
         pid = child
         stdoutFD = captureStdout ? pipeFDs[0] : -1
     }
+
+    /// glibc ≥ 2.34's `posix_spawn_file_actions_addclosefrom_np`, which Swift's Glibc module
+    /// does not surface; looked up at run time.
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private static let addCloseFrom: AddCloseFrom? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else {
+            return nil
+        }
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)
+    }()
 
     deinit {
         stop()

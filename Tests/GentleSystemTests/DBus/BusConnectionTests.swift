@@ -81,35 +81,37 @@ import Testing
             try await requested.wait(for: "RequestName") { !$0.isEmpty }
             #expect(try requested.all[0].get() == .primaryOwner)
 
-            func busctl(_ args: [String]) throws -> RunResult {
-                try RunResult.run("/usr/bin/busctl", ["--user"] + args,
-                                  environment: ["DBUS_SESSION_BUS_ADDRESS": session.busAddress])
+            let address = session.busAddress
+            func busctl(_ args: [String]) async throws -> RunResult {
+                try await DesktopSession.offload {
+                    try RunResult.run("/usr/bin/busctl", ["--user"] + args, environment: ["DBUS_SESSION_BUS_ADDRESS": address])
+                }
             }
-            let echo = try busctl(["call", "org.example.Gentle", "/org/example/Gentle", "org.example.Gentle", "Echo",
+            let echo = try await busctl(["call", "org.example.Gentle", "/org/example/Gentle", "org.example.Gentle", "Echo",
                                    "su", "hi there", "2"])
             #expect(echo.status == 0, "\(echo.stderr)")
             #expect(echo.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "as 2 \"hi there\" \"hi there\"")
 
-            let refused = try busctl(["call", "org.example.Gentle", "/org/example/Gentle", "org.example.Gentle", "Echo",
+            let refused = try await busctl(["call", "org.example.Gentle", "/org/example/Gentle", "org.example.Gentle", "Echo",
                                       "su", "x", "99"])
             #expect(refused.status != 0)
             #expect(refused.stderr.contains("times must be at most 10"))
 
-            let wrongType = try busctl(["call", "org.example.Gentle", "/org/example/Gentle", "org.example.Gentle", "Echo",
+            let wrongType = try await busctl(["call", "org.example.Gentle", "/org/example/Gentle", "org.example.Gentle", "Echo",
                                         "s", "x"])
             #expect(wrongType.status != 0)
             #expect(wrongType.stderr.contains("'su'"), "\(wrongType.stderr)")
 
-            let unknown = try busctl(["call", "org.example.Gentle", "/org/example/Gentle", "org.example.Gentle", "Nope"])
+            let unknown = try await busctl(["call", "org.example.Gentle", "/org/example/Gentle", "org.example.Gentle", "Nope"])
             #expect(unknown.status != 0)
 
-            let introspect = try busctl(["introspect", "org.example.Gentle", "/org/example/Gentle"])
+            let introspect = try await busctl(["introspect", "org.example.Gentle", "/org/example/Gentle"])
             #expect(introspect.status == 0, "\(introspect.stderr)")
             #expect(introspect.stdout.contains(".Echo"))
             #expect(introspect.stdout.contains("su"))
             #expect(introspect.stdout.contains(".Changed"))
 
-            let ping = try busctl(["call", "org.example.Gentle", "/org/example/Gentle", "org.freedesktop.DBus.Peer", "Ping"])
+            let ping = try await busctl(["call", "org.example.Gentle", "/org/example/Gentle", "org.freedesktop.DBus.Peer", "Ping"])
             #expect(ping.status == 0, "\(ping.stderr)")
             try await closeAll(server)
         }
@@ -163,7 +165,7 @@ import Testing
             try await changes.wait(for: "owner appears") { $0 == ["-", ownerName] }
 
             // A forged NameOwnerChanged sent straight to the watcher must not move the owner.
-            try session.sendSignal(destination: watcherName, path: "/org/freedesktop/DBus", interface: "org.freedesktop.DBus",
+            try await session.sendSignal(destination: watcherName, path: "/org/freedesktop/DBus", interface: "org.freedesktop.DBus",
                                    member: "NameOwnerChanged",
                                    arguments: ["string:org.example.Watched", "string:\(ownerName)", "string:\(watcherName)"])
             try await closeAll(owner)
@@ -193,7 +195,7 @@ import Testing
                             timeout: 60) { reply.append($0) }
             }
             try await held.wait(for: "the call to arrive") { $0.count == 1 }
-            session.stopBus()
+            try await session.stopBus()
             try await disconnected.wait(for: "disconnect") { !$0.isEmpty }
             #expect(disconnected.all == ["\(BusError.disconnected)"])
             try await reply.wait(for: "the pending call to fail") { !$0.isEmpty }
@@ -210,9 +212,9 @@ import Testing
             bus.add(client)
             bus.start()
             try await client.events.wait(for: "first connection") { $0.count == 1 }
-            session.stopBus()
+            try await session.stopBus()
             try await client.events.wait(for: "disconnect") { $0.count == 2 }
-            try session.startBus()
+            try await session.startBus()
             try await client.events.wait(for: "reconnect") { $0.count == 3 }
             let events = client.events.all
             #expect(events[0].hasPrefix("connected :"))
@@ -246,7 +248,7 @@ import Testing
         try await DesktopSession.with(.busOnly) { session in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for _ in 0..<10 { _ = try RunResult.run("/bin/true", []) }
+                    for _ in 0..<10 { _ = try await DesktopSession.offload { try RunResult.run("/bin/true", []) } }
                 }
                 for worker in 0..<6 {
                     group.addTask {
@@ -259,7 +261,7 @@ import Testing
                                 return c
                             }
                             do {
-                                try await ready.wait(for: "connection \(worker)/\(round)", timeout: 10) { !$0.isEmpty }
+                                try await ready.wait(for: "connection \(worker)/\(round)", timeout: 30) { !$0.isEmpty }
                             } catch {
                                 let state = try await onQueue(queue) { connection.debugState }
                                 Issue.record("connection \(worker)/\(round) never became ready: \(state)")

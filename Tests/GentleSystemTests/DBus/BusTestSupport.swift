@@ -22,7 +22,7 @@ func connectedBus(_ address: String, label: String = "test", logger: Logger = te
         connection.onReady = { ready.append($0.uniqueName ?? "") }
         return connection
     }
-    try await ready.wait(for: "\(label) to connect") { !$0.isEmpty }
+    try await ready.wait(for: "\(label) to connect", timeout: 30) { !$0.isEmpty }
     return connection
 }
 
@@ -42,15 +42,49 @@ func closeAll(_ connections: BusConnection...) async throws {
     }
 }
 
-/// A logger for tests: warnings and up on stderr, or everything with GENTLE_TEST_DEBUG=1.
+/// A logger for tests: warnings and up on stderr (everything with GENTLE_TEST_DEBUG=1), and
+/// every message into `capture` when given.
 func testLogger(_ capture: LogCapture? = nil) -> Logger {
+    let debug = ProcessInfo.processInfo.environment["GENTLE_TEST_DEBUG"] != nil
     var logger = Logger(label: "gentle.test") { label in
-        var handlers: [LogHandler] = [StreamLogHandler.standardError(label: label)]
+        var handlers: [LogHandler] = [MinimumLevelHandler(StreamLogHandler.standardError(label: label),
+                                                          minimum: debug ? .trace : .warning)]
         if let capture { handlers.append(capture.handler()) }
         return MultiplexLogHandler(handlers)
     }
-    logger.logLevel = ProcessInfo.processInfo.environment["GENTLE_TEST_DEBUG"] != nil ? .trace : (capture == nil ? .warning : .debug)
+    logger.logLevel = .trace
     return logger
+}
+
+/// Passes on only messages at `minimum` or above, whatever level the logger is set to.
+struct MinimumLevelHandler: LogHandler {
+    var inner: LogHandler
+    let minimum: Logger.Level
+
+    init(_ inner: LogHandler, minimum: Logger.Level) {
+        self.inner = inner
+        self.minimum = minimum
+    }
+
+    var metadata: Logger.Metadata {
+        get { inner.metadata }
+        set { inner.metadata = newValue }
+    }
+
+    var logLevel: Logger.Level {
+        get { inner.logLevel }
+        set { inner.logLevel = newValue }
+    }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { inner[metadataKey: key] }
+        set { inner[metadataKey: key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        guard event.level >= minimum else { return }
+        inner.log(event: event)
+    }
 }
 
 /// Keeps every log message so a test can check that something was refused, and why.

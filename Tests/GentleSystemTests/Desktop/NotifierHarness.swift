@@ -39,7 +39,7 @@ final class NotifierHarness: @unchecked Sendable {
 
     /// Waits for `.delivered` of `occurrence` and returns the notification id it reported.
     @discardableResult
-    func delivered(_ occurrence: OccurrenceID, timeout: TimeInterval = 15) async throws -> UInt32 {
+    func delivered(_ occurrence: OccurrenceID, timeout: TimeInterval = 30) async throws -> UInt32 {
         let event = try await events.first("\(occurrence) delivered", timeout: timeout) {
             if case .delivered(occurrence, .desktop, _) = $0 { return true }
             return false
@@ -63,6 +63,7 @@ final class NotifierHarness: @unchecked Sendable {
 }
 
 private let deliveryCounter = Counter()
+private let deliveryBase = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
 
 /// A check-in occurrence ready to show, with a unique occurrence id.
 func makeDelivery(_ checkin: String = "breathe", title: String = "Take a breath",
@@ -70,8 +71,8 @@ func makeDelivery(_ checkin: String = "breathe", title: String = "Take a breath"
                   ask: String? = nil, actions: [CheckinAction] = CheckinConfig.defaultActions,
                   staleIn: TimeInterval = 3600) -> Delivery {
     let now = Date()
-    // Distinct scheduled seconds so two deliveries in one test never share an occurrence id.
-    let scheduled = now.addingTimeInterval(-Double(deliveryCounter.next()))
+    // Distinct scheduled seconds so two deliveries never share an occurrence id.
+    let scheduled = deliveryBase.addingTimeInterval(-Double(deliveryCounter.next()))
     let occurrence = OccurrenceID(checkin: checkin, scheduled: scheduled, timeZone: TimeZone(identifier: "Europe/Berlin") ?? .current)
     return Delivery(occurrence: occurrence, title: title, body: body, ask: ask, actions: actions, due: now,
                     staleAt: now.addingTimeInterval(staleIn))
@@ -89,7 +90,7 @@ final class Counter: @unchecked Sendable {
 }
 
 /// Polls an async condition every 20 ms until it holds.
-func waitUntilAsync(_ what: String, timeout: TimeInterval = 10, _ condition: () async throws -> Bool) async throws {
+func waitUntilAsync(_ what: String, timeout: TimeInterval = 30, _ condition: () async throws -> Bool) async throws {
     let deadline = Date().addingTimeInterval(timeout)
     while true {
         if try await condition() { return }
