@@ -9,7 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.11.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
@@ -54,6 +54,13 @@ let package = Package(
             name: "GentleTestSupport",
             dependencies: ["GentleCore"],
             path: "Tests/GentleTestSupport"
+        ),
+        // A helper program the tests and bench/eventlog.sh run as a child process: rapid appends to
+        // be killed with SIGKILL, log generation and timed reads, sd_notify and logging probes.
+        .executableTarget(
+            name: "gentle-test-tool",
+            dependencies: ["GentleCore", "GentleSystem", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/Tools/GentleTestTool"
         ),
         .testTarget(name: "GentleCoreTests", dependencies: ["GentleCore", "GentleTestSupport"]),
         .testTarget(

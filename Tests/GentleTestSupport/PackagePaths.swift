@@ -16,6 +16,15 @@ public enum PackagePaths {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 
+    /// The `gentle-test-tool` helper (Tests/Tools/GentleTestTool): `$GENTLE_TEST_TOOL` when set,
+    /// else the debug build.
+    public static var testTool: String {
+        if let tool = ProcessInfo.processInfo.environment["GENTLE_TEST_TOOL"], !tool.isEmpty { return tool }
+        let candidates = [root + "/.build/debug/gentle-test-tool",
+                          root + "/.build/x86_64-unknown-linux-gnu/debug/gentle-test-tool"]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
+    }
+
     /// A fresh private directory under the system temp dir, removed by the caller.
     public static func makeTemporaryDirectory(_ label: String = "gentle-test") throws -> String {
         let template = NSTemporaryDirectory() + "/\(label).XXXXXX"

@@ -165,9 +165,13 @@ public enum CheckinAction: Sendable, Hashable, CustomStringConvertible {
     case tookIt
     case notThisTime
     case closerToTheDay
+    /// The parent opened the notification itself (its default action): seen, not answered.
+    /// Never offered as a button; resets back-off like any sign of attention.
+    case opened
 
     public init?(key: String) {
         switch key {
+        case "opened": self = .opened
         case "done": self = .done
         case "not-now": self = .notNow
         case "took-it": self = .tookIt
@@ -189,6 +193,7 @@ public enum CheckinAction: Sendable, Hashable, CustomStringConvertible {
         case .tookIt: return "took-it"
         case .notThisTime: return "not-this-time"
         case .closerToTheDay: return "closer-to-the-day"
+        case .opened: return "opened"
         }
     }
 
@@ -201,13 +206,14 @@ public enum CheckinAction: Sendable, Hashable, CustomStringConvertible {
         case .tookIt: return "We did it"
         case .notThisTime: return "Not this time"
         case .closerToTheDay: return "Closer to the day"
+        case .opened: return "Open"
         }
     }
 
     /// Whether this reply counts as the parent having engaged (resets back-off).
     public var acknowledges: Bool {
         switch self {
-        case .done, .tookIt, .closerToTheDay, .snooze: return true
+        case .done, .tookIt, .closerToTheDay, .snooze, .opened: return true
         case .notNow, .notThisTime: return false
         }
     }

@@ -102,12 +102,15 @@ public struct EventRecord: Sendable, Equatable {
     /// `"child"` and `"occasion"`: for kid-date suggestions.
     public var child: String?
     public var occasion: String?
+    /// `"origin"`: why a `fired` occurrence exists when it is not the check-in's own cadence:
+    /// `snooze`, `occasion`, `kid-date`, `manual` (`gentle fire`).
+    public var origin: String?
 
     public init(kind: EventKind, at: Date, occurrence: OccurrenceID? = nil, checkin: String? = nil,
                 scheduled: Date? = nil, due: Date? = nil, channel: String? = nil, action: String? = nil,
                 note: String? = nil, error: String? = nil, reason: String? = nil, until: Date? = nil,
                 message: Int? = nil, child: String? = nil, occasion: String? = nil,
-                version: Int = EventRecord.schemaVersion) {
+                origin: String? = nil, version: Int = EventRecord.schemaVersion) {
         self.version = version
         self.kind = kind
         self.at = at
@@ -124,5 +127,6 @@ public struct EventRecord: Sendable, Equatable {
         self.message = message
         self.child = child
         self.occasion = occasion
+        self.origin = origin
     }
 }

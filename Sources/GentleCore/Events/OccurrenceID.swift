@@ -28,6 +28,13 @@ public struct OccurrenceID: Hashable, Sendable, Comparable, CustomStringConverti
         self.text = text
     }
 
+    /// For readers that parsed `text` themselves (the event log); `scheduled` is taken as given.
+    init(checkin: String, scheduled: Date, text: String) {
+        self.checkin = checkin
+        self.scheduled = scheduled
+        self.text = text
+    }
+
     public var description: String { text }
 
     public static func == (a: OccurrenceID, b: OccurrenceID) -> Bool {

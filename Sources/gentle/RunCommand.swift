@@ -1,0 +1,71 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import GentleCore
+import GentleSystem
+import Logging
+
+/// `gentle run`: the service itself. Exits 78 (EX_CONFIG) when the config is broken at start,
+/// so systemd does not restart it in a loop (RestartPreventExitStatus=78).
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the daemon in the foreground (what the systemd unit starts).",
+        discussion: """
+            Delivers check-ins on time, records replies in the event log, reloads the config on \
+            SIGHUP or when the file changes, and speaks the systemd notify protocol \
+            (READY=1, STATUS=, WATCHDOG=1) when started by systemd.
+            """
+    )
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(name: .long, help: "Least important log level to show (trace, debug, info, notice, warning, error).")
+    var logLevel: String = "info"
+
+    static let exitConfig: Int32 = 78
+    static let exitCannotCreate: Int32 = 73
+
+    func run() throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        GentleLogging.bootstrap(level: level)
+        let logger = Logger(label: "gentle")
+        let notifier = SystemdNotifier()
+        let configFile = ConfigFile(paths: common.paths)
+
+        let config: GentleConfig
+        do {
+            config = try configFile.load(common.configPath)
+        } catch {
+            let text = error.errors.map(\.description).joined(separator: "\n")
+            Terminal.printError(text)
+            notifier.send("STATUS=Config error: \(text.split(separator: "\n").first ?? "")")
+            throw ExitCode(Self.exitConfig)
+        }
+
+        let planner = Planner(config: config)
+        let store: EventLogStore
+        let history: [EventRecord]
+        do {
+            store = try EventLogStore(directory: common.statePath, timeZone: planner.clock.zone, logger: logger)
+            let contents = try store.readAll()
+            for problem in contents.problems.prefix(20) {
+                logger.warning("event log: \(problem)")
+            }
+            history = contents.records
+        } catch {
+            Terminal.printError("gentle: \(error)")
+            notifier.send("STATUS=Cannot open the event log: \(error)")
+            throw ExitCode(Self.exitCannotCreate)
+        }
+
+        let daemon = Daemon(
+            options: Daemon.Options(configPath: common.configPath), config: config, history: history,
+            journal: store, manager: notifier, loadConfig: configFile.loader, logger: logger)
+        daemon.start(channels: ChannelWiring.factories(logger: logger, stateDirectory: common.statePath)) { code in
+            store.close()
+            Foundation.exit(code)
+        }
+        dispatchMain()
+    }
+}
