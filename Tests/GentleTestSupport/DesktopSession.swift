@@ -413,10 +413,34 @@ public final class DesktopSession: @unchecked Sendable {
 
     private func runMenu(pick: String?) throws {
         let marker = directory + "/menu-ran"
-        try? FileManager.default.removeItem(atPath: marker)
+        let log = directory + "/dunst.log"
         try (pick ?? "").write(toFile: directory + "/menu-pick", atomically: true, encoding: .utf8)
-        _ = try dunstctl(["context"])
-        try pollUntil("dunst's context menu to run", timeout: 30) { FileManager.default.fileExists(atPath: marker) }
+        let deadline = Date().addingTimeInterval(30)
+        while true {
+            try? FileManager.default.removeItem(atPath: marker)
+            let logBefore = (try? FileManager.default.attributesOfItem(atPath: log)[.size] as? NSNumber)?.intValue ?? 0
+            _ = try dunstctl(["context"])
+            // dunst refuses a menu while the previous one is still winding down (our script has
+            // already marked it done by then); it says so in its log, and we ask again.
+            var refused = false
+            try pollUntil("dunst's context menu to run", timeout: max(1, deadline.timeIntervalSinceNow)) {
+                if FileManager.default.fileExists(atPath: marker) { return true }
+                refused = DesktopSession.logSays(log, after: logBefore, "refusing to rerun")
+                return refused
+            }
+            if !refused { return }
+            if Date() >= deadline { throw Failure.timeout("dunst to accept a context menu call") }
+            usleep(50_000)
+        }
+    }
+
+    /// Whether `file` has `text` somewhere past its first `offset` bytes.
+    static func logSays(_ file: String, after offset: Int, _ text: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: file) else { return false }
+        defer { try? handle.close() }
+        try? handle.seek(toOffset: UInt64(offset))
+        let data = (try? handle.readToEnd()) ?? Data()
+        return String(decoding: data, as: UTF8.self).contains(text)
     }
 
     static func parseMenuLine(_ line: String) -> MenuEntry? {

@@ -86,8 +86,16 @@ extension DesktopNotifier {
     }
 
     private func report(_ event: ChannelEvent, _ entry: ShownNotification, _ id: UInt32) {
+        // The note itself stays out of the journal: it is the parent's, kept only in their log.
+        let answer: String
+        switch event {
+        case .reply(_, _, let action, let note): answer = note == nil ? action : action + " (with a note)"
+        case .expired: answer = "expired"
+        case .dismissed: answer = "dismissed"
+        default: answer = "?"
+        }
         logger.info("notification answered", metadata: meta(entry.delivery).merging([
-            "notification.id": "\(id)", "event": "\(event)",
+            "notification.id": "\(id)", "answer": "\(answer)",
         ]) { $1 })
         sink(event)
     }

@@ -44,7 +44,7 @@ func closeAll(_ connections: BusConnection...) async throws {
 
 /// A logger for tests: warnings and up on stderr (everything with GENTLE_TEST_DEBUG=1), and
 /// every message into `capture` when given.
-func testLogger(_ capture: LogCapture? = nil) -> Logger {
+func testLogger(_ capture: LogInbox? = nil) -> Logger {
     let debug = ProcessInfo.processInfo.environment["GENTLE_TEST_DEBUG"] != nil
     var logger = Logger(label: "gentle.test") { label in
         var handlers: [LogHandler] = [MinimumLevelHandler(StreamLogHandler.standardError(label: label),
@@ -88,7 +88,7 @@ struct MinimumLevelHandler: LogHandler {
 }
 
 /// Keeps every log message so a test can check that something was refused, and why.
-final class LogCapture: @unchecked Sendable {
+final class LogInbox: @unchecked Sendable {
     struct Entry: Sendable {
         var level: Logger.Level
         var message: String
@@ -100,7 +100,7 @@ final class LogCapture: @unchecked Sendable {
     func handler() -> LogHandler { Handler(capture: self) }
 
     private struct Handler: LogHandler {
-        let capture: LogCapture
+        let capture: LogInbox
         var metadata: Logger.Metadata = [:]
         var logLevel: Logger.Level = .trace
 

@@ -11,7 +11,7 @@ final class NotifierHarness: @unchecked Sendable {
     let bus: SessionBus
     let notifier: DesktopNotifier
     let events = Inbox<ChannelEvent>()
-    let logs = LogCapture()
+    let logs = LogInbox()
 
     init(_ session: DesktopSession, settings: DesktopSettings = DesktopSettings(),
          options: DesktopNotifier.Options = DesktopNotifier.Options(holdGrace: 0.5)) {
