@@ -16,15 +16,8 @@ extension DesktopNotifier {
         }
         shown[id] = nil
         let occurrence = entry.delivery.occurrence
-        if key == NotificationContent.defaultActionKey {
-            if let meaning = NotificationContent.defaultMeaning(of: entry.delivery.actions) {
-                report(.reply(occurrence, .desktop, action: meaning.key, note: nil), entry, id)
-            } else {
-                report(.dismissed(occurrence, .desktop), entry, id)
-            }
-        } else {
-            report(.reply(occurrence, .desktop, action: key, note: nil), entry, id)
-        }
+        let action = key == NotificationContent.defaultActionKey ? NotificationContent.defaultMeaning.key : key
+        report(.reply(occurrence, .desktop, action: action, note: nil), entry, id)
         // dunst leaves a notification up after a context-menu action: take it down ourselves.
         closeNotification(id, on: entry.server)
     }
@@ -51,11 +44,12 @@ extension DesktopNotifier {
     func notificationReplied(_ message: BusMessage) {
         guard let (id, entry) = accept(message, signature: "us"),
               case .string(let text) = message.arguments[1] else { return }
-        guard entry.content.offersInlineReply, let action = NotificationContent.noteMeaning(of: entry.delivery.actions) else {
+        guard entry.content.offersInlineReply else {
             ignore(message, because: "no reply field was offered on this notification")
             return
         }
         shown[id] = nil
+        let action = NotificationContent.noteMeaning(of: entry.delivery.actions)
         report(.reply(entry.delivery.occurrence, .desktop, action: action.key, note: NotificationContent.cleanNote(text)),
                entry, id)
         closeNotification(id, on: entry.server)

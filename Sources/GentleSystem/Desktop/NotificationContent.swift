@@ -55,8 +55,7 @@ public struct NotificationContent: Sendable, Equatable {
         if capabilities.actions {
             actions = delivery.actions.map { ($0.key, $0.label) }
             if offerInlineReply { actions.append((Self.inlineReplyKey, "Add a note")) }
-            actions.append((Self.defaultActionKey, NotificationContent.defaultMeaning(of: delivery.actions) == nil
-                                ? "Dismiss" : "Mark as done"))
+            actions.append((Self.defaultActionKey, CheckinAction.opened.label))
         } else {
             // No buttons on this server: say how to answer instead.
             let keys = delivery.actions.map(\.key)
@@ -100,17 +99,15 @@ public struct NotificationContent: Sendable, Equatable {
         ]
     }
 
-    /// What a click on the notification body (`default`) counts as: `done` when the check-in
-    /// offers it — the check-ins are invitations, and opening one is taking it up; gentle keeps no
-    /// score, so crediting it costs nothing, while not crediting it would make gentle back off.
-    /// Other check-ins (kid-date suggestions) get nil: the notification was seen, not answered.
-    public static func defaultMeaning(of actions: [CheckinAction]) -> CheckinAction? {
-        actions.contains(.done) ? .done : nil
-    }
+    /// What a click on the notification itself (`default`) is recorded as: `opened` — seen, not
+    /// answered. It claims nothing the parent did not say, and still counts as attention (no
+    /// back-off), which is the kind reading of a click.
+    public static let defaultMeaning = CheckinAction.opened
 
-    /// The reply an inline note is recorded with: like `default`, else the first action offered.
-    public static func noteMeaning(of actions: [CheckinAction]) -> CheckinAction? {
-        defaultMeaning(of: actions) ?? actions.first
+    /// The reply a note typed into the notification is recorded with: `done` when the check-in
+    /// offers it (writing the note is doing it), otherwise `opened`.
+    public static func noteMeaning(of actions: [CheckinAction]) -> CheckinAction {
+        actions.contains(.done) ? .done : .opened
     }
 
     /// Escapes text for servers that parse the body as markup (`&`, `<`, `>`).

@@ -65,35 +65,24 @@ import Testing
         }
     }
 
-    @Test func clickingTheNotificationCountsAsDone() async throws {
+    @Test(arguments: [false, true])
+    func clickingTheNotificationRecordsThatItWasOpened(kidDate: Bool) async throws {
         try await DesktopSession.with { session in
             let harness = NotifierHarness(session)
             defer { harness.stop() }
-            let delivery = makeDelivery()
+            let delivery = kidDate
+                ? makeDelivery("kid-date", title: "A kid date?", body: "Some 1:1 time with Mia before the dentist?",
+                               actions: [.tookIt, .notThisTime, .closerToTheDay])
+                : makeDelivery()
             harness.notifier.deliver(delivery)
             try await harness.delivered(delivery.occurrence)
             try await session.waitForDisplayed(1)
 
             try await session.invokeDefault()
-            try await harness.events.first("reply done") { $0 == .reply(delivery.occurrence, .desktop, action: "done", note: nil) }
+            try await harness.events.first("reply opened") { $0 == .reply(delivery.occurrence, .desktop, action: "opened", note: nil) }
             try await session.waitForDisplayed(0)
             try await Task.sleep(nanoseconds: 300_000_000)
             #expect(harness.answers(for: delivery.occurrence).count == 1, "\(harness.events.all)")
-        }
-    }
-
-    @Test func clickingAKidDateSuggestionIsNotAnAnswer() async throws {
-        try await DesktopSession.with { session in
-            let harness = NotifierHarness(session)
-            defer { harness.stop() }
-            let delivery = makeDelivery("kid-date", title: "A kid date?", body: "Some 1:1 time with Mia before the dentist?",
-                                        actions: [.tookIt, .notThisTime, .closerToTheDay])
-            harness.notifier.deliver(delivery)
-            try await harness.delivered(delivery.occurrence)
-            try await session.waitForDisplayed(1)
-            try await session.invokeDefault()
-            try await harness.events.first("dismissed") { $0 == .dismissed(delivery.occurrence, .desktop) }
-            try await session.waitForDisplayed(0)
         }
     }
 
