@@ -9,6 +9,9 @@
 //                                   watchdog-interval | watchdog-pid-self; prints each outcome
 //   log DESTINATION                 bootstrap logging (auto | journald | syslog | plain), log a
 //                                   few lines with metadata, print the destination chosen
+//   email-send --state-dir DIR --url URL [--timeout S] [--stale-in S] [--checkin ID] [--no-deliver]
+//                                   one EmailChannel sending one check-in (EmailSend.swift), to
+//                                   be killed mid-send
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -180,6 +183,9 @@ case "log":
     logger.warning("Two lines\nin one message")
     logger.debug("details", metadata: ["note": "has spaces and \"quotes\""])
     say("destination \(chosen)")
+
+case "email-send":
+    EmailSendProbe(Array(args.dropFirst())).run()
 
 default:
     fail("unknown command \(command)")
