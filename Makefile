@@ -10,11 +10,7 @@ RELEASE_FLAGS = -c release --static-swift-stdlib
 VENV         ?= .build/test-venv
 
 BUILD_PACKAGES = libsystemd-dev pkg-config libcurl4-openssl-dev
-<<<<<<< HEAD
-TEST_PACKAGES  = dbus dbus-bin dbus-x11 dunst xvfb x11-apps imagemagick fonts-dejavu-core python3-venv systemd procps util-linux
-=======
-TEST_PACKAGES  = dbus dbus-x11 dunst xvfb x11-apps imagemagick python3-venv systemd procps util-linux openssl
->>>>>>> main
+TEST_PACKAGES  = dbus dbus-bin dbus-x11 dunst xvfb x11-apps imagemagick fonts-dejavu-core python3-venv systemd procps util-linux openssl
 
 .PHONY: all deps test-deps build release run test bench fuzz install uninstall clean
 
