@@ -4,8 +4,10 @@ import Foundation
 extension DesktopSession {
     func startDunstNow() throws {
         precondition(dunst?.isRunning != true, "dunst already running")
-        dunst = try SessionProcess("/usr/bin/dunst", ["-config", directory + "/dunstrc"], environment: environment,
-                                   logPath: directory + "/dunst.log")
+        let process = try SessionProcess("/usr/bin/dunst", ["-config", directory + "/dunstrc"], environment: environment,
+                                         logPath: directory + "/dunst.log")
+        dunst = process
+        remember(process)
         try waitForServerNow(present: true, timeout: 30)
     }
 

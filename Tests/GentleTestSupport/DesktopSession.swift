@@ -71,8 +71,10 @@ public final class DesktopSession: @unchecked Sendable {
             throw Failure.missingTool(tool)
         }
         self.options = options
+        _ = Self.sweptAbandonedSessions
         directory = try PackagePaths.makeTemporaryDirectory("gentle-desktop")
         busSocket = directory + "/bus"
+        noteOwner()
         do {
             try writeConfiguration()
             if options.display { try startXvfb() }
@@ -225,6 +227,7 @@ public final class DesktopSession: @unchecked Sendable {
                                              logPath: directory + "/xvfb.log", captureStdout: true)
             if let line = process.readLine(timeout: 15), line.trimmingCharacters(in: .whitespaces) == "\(number)" {
                 xvfb = process
+                remember(process)
                 display = ":\(number)"
                 return
             }
@@ -249,6 +252,7 @@ public final class DesktopSession: @unchecked Sendable {
             throw Failure.timeout("dbus-daemon to print its address (see \(directory)/dbus.log)")
         }
         bus = process
+        remember(process)
         // Without the printed guid=…: a restarted daemon has a new GUID, and sd-bus refuses a
         // server whose GUID differs from the address (EPERM), as it should.
         busAddress = "unix:path=" + busSocket
