@@ -27,7 +27,6 @@ struct RunCommand: ParsableCommand {
     static let exitCannotCreate: Int32 = 73
 
     func run() throws {
-        SignalWatcher.blockHandledSignals()
         let level = Logger.Level(rawValue: logLevel) ?? .info
         GentleLogging.bootstrap(level: level)
         let logger = Logger(label: "gentle")
