@@ -20,8 +20,7 @@ struct CheckCommand: ParsableCommand {
 
     func run() throws {
         let paths = XDGPaths()
-        // Absolute, like the daemon's, so the seeded times shown here are the ones it will use.
-        let path = CommonOptions.absolute(paths.expandTilde(config ?? paths.defaultConfigFile))
+        let path = config ?? paths.defaultConfigFile
         let loaded: LoadedConfig
         do {
             loaded = try ConfigFile(paths: paths).loadDocument(path)
@@ -30,7 +29,10 @@ struct CheckCommand: ParsableCommand {
             FileHandle.standardError.write(Data(text.utf8))
             throw ExitCode(1)
         }
-        let next = NextFires(config: loaded.config, now: Date())
+        // Seeded like the daemon's (from the absolute path), so the times shown are the ones it will use.
+        var seeded = loaded.config
+        seeded.sourcePath = CommonOptions.absolute(paths.expandTilde(path))
+        let next = NextFires(config: seeded, now: Date())
         print(ConfigSummary(config: loaded.config).text(nextFire: next.words(for:)))
     }
 }

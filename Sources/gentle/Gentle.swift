@@ -12,6 +12,6 @@ struct Gentle: ParsableCommand {
             keeps the replies in a local log.
             """,
         version: GentleVersion.string,
-        subcommands: [RunCommand.self, CheckCommand.self, NextCommand.self, InstallCommand.self, UninstallCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, NextCommand.self, LogCommand.self, InstallCommand.self, UninstallCommand.self]
     )
 }

@@ -62,7 +62,8 @@ struct RunCommand: ParsableCommand {
         let daemon = Daemon(
             options: Daemon.Options(configPath: common.configPath), config: config, history: history,
             journal: store, manager: notifier, loadConfig: configFile.loader, logger: logger)
-        daemon.start(channels: ChannelWiring.factories(logger: logger, stateDirectory: common.statePath)) { code in
+        let channels = ChannelWiring.factories(logger: logger, stateDirectory: common.statePath, zone: planner.clock.zone)
+        daemon.start(channels: channels) { code in
             store.close()
             Foundation.exit(code)
         }

@@ -26,6 +26,36 @@ import Testing
         #expect(contents.problems[0].description.hasPrefix("line 5: column"))
     }
 
+    @Test func consumeLinesHandsOverEachLineExactlyAsStored() {
+        let future = #"{"v":2,"kind":"hug","at":"2026-11-27T14:30:00.000Z","mood":{"deep":[1,2]}}"#
+        let text = line(1) + "\n" + future + "\n" + "garbage\n" + line(2) + #"{"v":1,"kind":"fi"#
+        let bytes = Array(text.utf8)
+        for chunkSize in [1, 5, 64, bytes.count] {
+            var scanner = EventLogScanner()
+            var seen: [(String, String)] = []
+            let collect = { (entry: EventLogEntry, raw: UnsafeBufferPointer<UInt8>) in
+                let tag: String
+                switch entry {
+                case .record(let r, _): tag = r.kind.rawValue
+                case .problem(let p): tag = p.isIncompleteLastLine ? "torn" : "problem"
+                }
+                seen.append((tag, String(decoding: raw, as: UTF8.self)))
+            }
+            bytes.withUnsafeBytes { all in
+                var start = 0
+                while start < all.count {
+                    let end = min(all.count, start + chunkSize)
+                    scanner.consumeLines(UnsafeRawBufferPointer(rebasing: all[start..<end]), collect)
+                    start = end
+                }
+            }
+            scanner.finishLines(collect)
+            #expect(seen.map(\.0) == ["fired", "hug", "problem", "fired", "torn"], "chunk size \(chunkSize)")
+            #expect(seen.map(\.1) == [String(line(1).dropLast()), future, "garbage", String(line(2).dropLast()),
+                                      #"{"v":1,"kind":"fi"#], "chunk size \(chunkSize)")
+        }
+    }
+
     @Test func chunkBoundariesDoNotMatter() {
         let text = (1...20).map { line($0) }.joined() + "{\"kind\":broken}\n" + line(21) + "{\"torn"
         let bytes = Array(text.utf8)

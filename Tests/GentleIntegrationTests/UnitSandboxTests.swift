@@ -14,27 +14,31 @@ import GentleTestSupport
 @Suite(.enabled(if: UserManager.unavailableReason == nil, Comment(rawValue: UserManager.unavailableReason ?? "")))
 struct UnitSandboxTests {
     @Test(arguments: [UserManager.Identity.unprivileged, .root])
-    func sandboxLeavesBusSMTPConfigAndStateReachable(_ identity: UserManager.Identity) throws {
-        let smtp = try LoopbackSMTPServer()
+    func sandboxLeavesBusSMTPConfigAndStateReachable(_ identity: UserManager.Identity) async throws {
+        let smtp = try await UserManager.blocking { try LoopbackSMTPServer() }
         defer { smtp.stop() }
-        let manager = try UserManager(identity)
-        defer { manager.stop() }
-        let install = try manager.run([PackagePaths.gentleBinary, "install", "--no-start", "--binary", PackagePaths.gentleBinary])
+        try await UserManager.with(identity) { manager in try await probe(manager, smtp: smtp) }
+    }
+
+    func probe(_ manager: UserManager, smtp: LoopbackSMTPServer) async throws {
+        let identity = manager.identity
+        let install = try await manager.run([PackagePaths.gentleBinary, "install", "--no-start", "--binary", PackagePaths.gentleBinary])
         #expect(install.status == 0, "\(install.stdout)\(install.stderr)")
         let unit = try String(contentsOfFile: manager.home + "/.config/systemd/user/gentle.service", encoding: .utf8)
 
-        try manager.writeFile(manager.home + "/probe.py", Self.probeScript)
-        try manager.writeFile(manager.home + "/.config/gentle/smtp-password", "s3cret\n", mode: 0o600)
+        try await manager.writeFile(manager.home + "/probe.py", Self.probeScript)
+        try await manager.writeFile(manager.home + "/.config/gentle/smtp-password", "s3cret\n", mode: 0o600)
         let probe = "/usr/bin/python3 %h/probe.py \(smtp.port4) \(smtp.port6)"
-        try manager.writeFile(manager.home + "/.config/systemd/user/gentle-probe.service",
+        try await manager.writeFile(manager.home + "/.config/systemd/user/gentle-probe.service",
                               Self.probeUnit(from: unit, command: probe, output: "%h/probe.out"))
-        try manager.writeFile(manager.home + "/.config/systemd/user/gentle-probe-unix-only.service",
+        try await manager.writeFile(manager.home + "/.config/systemd/user/gentle-probe-unix-only.service",
                               Self.probeUnit(from: unit, command: probe, output: "%h/probe-unix-only.out",
                                              replacing: ["RestrictAddressFamilies": "AF_UNIX"]))
-        #expect(try manager.systemctl("daemon-reload").status == 0)
+        #expect(try await manager.systemctl("daemon-reload").status == 0)
 
-        let run = try manager.systemctl("start", "gentle-probe.service")
-        #expect(run.status == 0, "\(run.stderr)\n\(manager.journal(unit: "gentle-probe.service"))")
+        let run = try await manager.systemctl("start", "gentle-probe.service")
+        let probeJournal = await manager.journal(unit: "gentle-probe.service")
+        #expect(run.status == 0, "\(run.stderr)\n\(probeJournal)")
         let result = Self.results(manager.home + "/probe.out")
         for key in ["bus-socket", "bus-call", "smtp-ipv4", "smtp-localhost", "resolve", "config-read"] {
             #expect(result[key]?.hasPrefix("ok") == true, "\(identity): \(key) → \(result[key] ?? "missing"); all: \(result)")
@@ -56,7 +60,7 @@ struct UnitSandboxTests {
             #expect(result["credential"] == "ok", "LoadCredential=smtp-password: \(result)")
         }
 
-        #expect(try manager.systemctl("start", "gentle-probe-unix-only.service").status == 0)
+        #expect(try await manager.systemctl("start", "gentle-probe-unix-only.service").status == 0)
         let narrow = Self.results(manager.home + "/probe-unix-only.out")
         #expect(narrow["bus-call"]?.hasPrefix("ok") == true, "\(narrow)")
         #expect(narrow["smtp-ipv4"]?.hasPrefix("FAIL") == true, "the probe notices a blocked family: \(narrow)")

@@ -74,6 +74,36 @@ public final class UserManager: @unchecked Sendable {
 
     deinit { stop() }
 
+    /// Boots a manager, runs `body` with it and always stops it, even when `body` throws.
+    /// Booting, stopping and every command block; tests call them through `blocking` so the few
+    /// threads Swift concurrency has stay free for the tests running beside them.
+    public static func with<T: Sendable>(_ identity: Identity, _ body: (UserManager) async throws -> T) async throws -> T {
+        let manager = try await blocking { try UserManager(identity) }
+        do {
+            let result = try await body(manager)
+            await blocking { manager.stop() }
+            return result
+        } catch {
+            await blocking { manager.stop() }
+            throw error
+        }
+    }
+
+    /// Runs blocking `work` on a Dispatch thread of its own and awaits it.
+    public static func blocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue(label: "gentle.test.user-manager").async {
+                do { continuation.resume(returning: try work()) } catch { continuation.resume(throwing: error) }
+            }
+        }
+    }
+
+    public static func blocking<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue(label: "gentle.test.user-manager").async { continuation.resume(returning: work()) }
+        }
+    }
+
     /// The manager's PID (unshare execs the script, which execs systemd).
     public var pid: Int32 { process.processIdentifier }
 
@@ -311,4 +341,32 @@ public final class UserManager: @unchecked Sendable {
 public struct UserManagerError: Error, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// The same calls for async tests: each runs on a thread of its own (see `blocking`).
+extension UserManager {
+    public func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> RunResult {
+        try await Self.blocking { try self.run(arguments, environment: environment) }
+    }
+
+    @discardableResult
+    public func systemctl(_ arguments: String...) async throws -> RunResult {
+        try await run(["systemctl", "--user", "--no-pager"] + arguments)
+    }
+
+    public func show(_ unit: String, _ properties: [String]) async throws -> [String: String] {
+        try await Self.blocking { try self.show(unit, properties) }
+    }
+
+    public func waitUntil(timeout: TimeInterval, _ condition: @escaping @Sendable () throws -> Bool) async throws -> Bool {
+        try await Self.blocking { try self.waitUntil(timeout: timeout, condition) }
+    }
+
+    public func journal(unit: String) async -> String {
+        await Self.blocking { self.journal(unit: unit) }
+    }
+
+    public func writeFile(_ path: String, _ contents: String, mode: mode_t = 0o644) async throws {
+        try await Self.blocking { try self.writeFile(path, contents, mode: mode) }
+    }
 }

@@ -78,6 +78,14 @@ public struct EventLogScanner {
     public var completeLines: Int { lineNumber - 1 }
 
     public mutating func consume(_ chunk: UnsafeRawBufferPointer, _ emit: (EventLogEntry) throws -> Void) rethrows {
+        try consumeLines(chunk) { entry, _ in try emit(entry) }
+    }
+
+    /// Like `consume`, and also hands over each line's bytes (without the line break; empty for
+    /// a line too long to keep), valid only during the call: for readers that pass records on
+    /// exactly as stored (`gentle log --json`), including keys this version does not know.
+    public mutating func consumeLines(_ chunk: UnsafeRawBufferPointer,
+                                      _ emit: (EventLogEntry, UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
         guard let base = chunk.baseAddress?.assumingMemoryBound(to: UInt8.self), chunk.count > 0 else { return }
         let all = UnsafeBufferPointer(start: base, count: chunk.count)
         var position = 0
@@ -91,7 +99,7 @@ public struct EventLogScanner {
             let piece = UnsafeBufferPointer(rebasing: all[position..<newline])
             if discarding {
                 discardedLength += piece.count
-                try emit(.problem(tooLong(length: discardedLength)))
+                try emit(.problem(tooLong(length: discardedLength)), Self.noBytes)
                 discarding = false
                 discardedLength = 0
             } else if carry.isEmpty {
@@ -99,7 +107,7 @@ public struct EventLogScanner {
             } else {
                 carry.append(contentsOf: piece)
                 if carry.count > maximumLineLength {
-                    try emit(.problem(tooLong(length: carry.count)))
+                    try emit(.problem(tooLong(length: carry.count)), Self.noBytes)
                 } else {
                     try carry.withUnsafeBufferPointer { line in try handle(line, emit) }
                 }
@@ -114,15 +122,21 @@ public struct EventLogScanner {
 
     /// Reports the bytes after the last line break, if any, as an incomplete last line.
     public mutating func finish(_ emit: (EventLogEntry) throws -> Void) rethrows {
+        try finishLines { entry, _ in try emit(entry) }
+    }
+
+    /// `finish` for `consumeLines` readers.
+    public mutating func finishLines(_ emit: (EventLogEntry, UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
         defer {
             carry.removeAll()
             discarding = false
             discardedLength = 0
         }
         if discarding {
-            try emit(.problem(incomplete(length: discardedLength, excerptFrom: [])))
+            try emit(.problem(incomplete(length: discardedLength, excerptFrom: [])), Self.noBytes)
         } else if !carry.isEmpty && !Self.isBlank(carry) {
-            try emit(.problem(incomplete(length: carry.count, excerptFrom: carry)))
+            let problem = incomplete(length: carry.count, excerptFrom: carry)
+            try carry.withUnsafeBufferPointer { try emit(.problem(problem), $0) }
         }
     }
 
@@ -138,20 +152,23 @@ public struct EventLogScanner {
         }
     }
 
-    private func handle(_ line: UnsafeBufferPointer<UInt8>, _ emit: (EventLogEntry) throws -> Void) rethrows {
+    private func handle(_ line: UnsafeBufferPointer<UInt8>,
+                        _ emit: (EventLogEntry, UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
         if line.count > maximumLineLength {
-            try emit(.problem(tooLong(length: line.count)))
+            try emit(.problem(tooLong(length: line.count)), Self.noBytes)
             return
         }
         if line.first != 0x7B && Self.isBlank(line) { return }
         switch EventLineDecoder.decode(line) {
         case .success(let record):
-            try emit(.record(record, line: lineNumber))
+            try emit(.record(record, line: lineNumber), line)
         case .failure(let error):
             try emit(.problem(EventLogProblem(line: lineNumber, byteOffset: lineStart, length: line.count, error: error,
-                                              isIncompleteLastLine: false, excerpt: Self.excerpt(line))))
+                                              isIncompleteLastLine: false, excerpt: Self.excerpt(line))), line)
         }
     }
+
+    private static var noBytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: nil, count: 0) }
 
     private func tooLong(length: Int) -> EventLogProblem {
         EventLogProblem(line: lineNumber, byteOffset: lineStart, length: length,

@@ -2,7 +2,7 @@ import Foundation
 
 /// Everything the planner remembers, rebuilt by replaying the event log through `apply(_:)`.
 /// Nothing here counts failures for the parent to see: back-off only makes room.
-public struct PlannerState: Sendable, Equatable {
+public struct PlannerState: Sendable {
     public struct Backoff: Sendable, Equatable {
         /// How many "not now" or unanswered check-ins in a row, capped.
         public var level: Int = 0
@@ -23,7 +23,9 @@ public struct PlannerState: Sendable, Equatable {
     /// Latest scheduled time of a regular occurrence that was fired, skipped or dropped.
     public private(set) var cursor: [String: Date] = [:]
     /// When recent fires happened (for spacing and the daily limit); only the last two days.
-    public private(set) var recentFires: [Date] = []
+    /// `counts` is false for fires that don't count toward `max_per_day` (kid-date suggestions,
+    /// `gentle fire`).
+    public private(set) var recentFires: [(at: Date, counts: Bool)] = []
     /// Fires per check-in, for message rotation.
     public private(set) var fireCount: [String: Int] = [:]
     public private(set) var backoff: [String: Backoff] = [:]
@@ -64,7 +66,7 @@ public struct PlannerState: Sendable, Equatable {
             guard let checkin = record.checkin else { return }
             advance(checkin: checkin, record: record, origin: origin)
             fireCount[checkin, default: 0] += 1
-            noteFire(at: record.at)
+            noteFire(at: record.at, counts: origin == .regular || origin == .snooze)
             if checkin == kidDateCheckinID { kidDates.noteSuggested(record) }
         case .skipped, .droppedStale:
             guard let checkin = record.checkin else { return }
@@ -111,12 +113,14 @@ public struct PlannerState: Sendable, Equatable {
         }
     }
 
-    private mutating func noteFire(at date: Date) {
+    private mutating func noteFire(at date: Date, counts: Bool) {
         lastFireAt = max(lastFireAt ?? date, date)
-        recentFires.append(date)
+        recentFires.append((date, counts))
         // Keep two days: enough for spacing and for the daily limit of any local day in play.
-        if recentFires.count > 64, let newest = lastFireAt {
-            recentFires.removeAll { $0 < newest.addingTimeInterval(-2 * 86_400) }
+        // Pruned in batches so replaying a long log stays linear.
+        if recentFires.count > 64, recentFires.count.isMultiple(of: 32), let newest = lastFireAt {
+            let horizon = newest.addingTimeInterval(-2 * 86_400)
+            recentFires.removeAll { $0.at < horizon }
         }
     }
 
@@ -128,12 +132,11 @@ public struct PlannerState: Sendable, Equatable {
     }
 
     /// Number of fires whose time falls on the local day `day`.
+    /// Fires that count toward `max_per_day` on the local day `day`.
     public func fires(onLocalDay day: Int64, clock: ZoneClock) -> Int {
-        recentFires.reduce(0) { $0 + (clock.localDay($1) == day ? 1 : 0) }
-    }
-
-    /// The latest fire at or before `date` (fires "after" now exist only after a clock step back).
-    public func latestFire(notAfter date: Date) -> Date? {
-        recentFires.filter { $0 <= date }.max()
+        // Day bounds once, then plain comparisons: this runs on every decision.
+        let start = clock.date(day: day, secondOfDay: 0)
+        let end = clock.date(day: day + 1, secondOfDay: 0)
+        return recentFires.reduce(0) { $0 + ($1.counts && $1.at >= start && $1.at < end ? 1 : 0) }
     }
 }

@@ -195,6 +195,13 @@ public final class EventLogStore: @unchecked Sendable {
     /// it started (the size is taken under a shared lock, so no half-written record is seen).
     /// Throws `EventLogError`, or what `body` throws. A missing file reads as an empty log.
     public static func read(path: String, chunkSize: Int = 1 << 18, _ body: (EventLogEntry) throws -> Void) throws {
+        try readLines(path: path, chunkSize: chunkSize) { entry, _ in try body(entry) }
+    }
+
+    /// `read`, also handing over each line's bytes as stored (valid only during the call), for
+    /// readers that pass records on unchanged.
+    public static func readLines(path: String, chunkSize: Int = 1 << 18,
+                                 _ body: (EventLogEntry, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         let fd: Int32
         switch PosixFile.open(path, O_RDONLY | O_CLOEXEC) {
         case .success(let opened): fd = opened
@@ -218,10 +225,10 @@ public final class EventLogStore: @unchecked Sendable {
             let got = PosixFile.read(fd, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]), at: offset)
             guard case .success(let n) = got else { throw EventLogError(.read, path: path, code: got.errorCode ?? EIO) }
             if n == 0 { break }  // truncated meanwhile by a recovery elsewhere
-            try scanner.consume(UnsafeRawBufferPointer(rebasing: buffer[0..<n]), body)
+            try scanner.consumeLines(UnsafeRawBufferPointer(rebasing: buffer[0..<n]), body)
             offset += Int64(n)
         }
-        try scanner.finish(body)
+        try scanner.finishLines(body)
     }
 
     // MARK: Opening

@@ -28,10 +28,16 @@ struct CommonOptions: ParsableArguments {
         return URL(fileURLWithPath: full).standardizedFileURL.path
     }
 
-    /// Loads and validates the config, or prints every problem and exits with `code`.
+    /// The path as the user wrote it, for messages.
+    var configPathAsGiven: String { config ?? paths.defaultConfigFile }
+
+    /// Loads and validates the config, or prints every problem and exits with `code`. Messages
+    /// name the file as given; the seed uses the absolute path, as the daemon does.
     func loadConfigOrExit(code: Int32 = 1) throws -> GentleConfig {
         do {
-            return try ConfigFile(paths: paths).load(configPath)
+            var loaded = try ConfigFile(paths: paths).load(paths.expandTilde(configPathAsGiven))
+            loaded.sourcePath = configPath
+            return loaded
         } catch {
             Terminal.printError(error.errors.map(\.description).joined(separator: "\n"))
             throw ExitCode(code)

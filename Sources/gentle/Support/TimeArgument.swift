@@ -2,18 +2,23 @@ import Foundation
 import GentleCore
 
 /// Moments on the command line: `@1795786200`, `2026-11-27 14:30`, `2026-11-27T14:30:00+01:00`,
-/// `14:30` (today), `tomorrow 09:00`, `now`.
+/// `14:30` (today), `tomorrow 09:00`, `yesterday`, `now`, and `-3d` / `-2h` (that long ago, as
+/// in systemd.time).
 enum TimeArgument {
     static func parse(_ text: String, now: Date, clock: ZoneClock) -> Date? {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed == "now" { return now }
         if trimmed.hasPrefix("@"), let seconds = Double(trimmed.dropFirst()) { return Date(timeIntervalSince1970: seconds) }
+        if trimmed.hasPrefix("-"), let ago = GentleDuration(parsing: String(trimmed.dropFirst())) {
+            return now.addingTimeInterval(-ago.timeInterval)
+        }
         if let iso = ISO8601Offset.parse(trimmed) { return iso }
         var words = trimmed.split(separator: " ").map(String.init)
         var day = clock.localDay(now)
         if let first = words.first {
             if first == "today" { words.removeFirst() }
             else if first == "tomorrow" { day += 1; words.removeFirst() }
+            else if first == "yesterday" { day -= 1; words.removeFirst() }
             else if case let .once(y, m, d)? = DayOfYearOrDate(parsing: first) {
                 day = CivilDate.toDays(y, m, d)
                 words.removeFirst()

@@ -4,11 +4,17 @@
 //                                   append COUNT records through EventLogStore, printing each
 //                                   sequence number on stdout only after append returned
 //   generate PATH COUNT             write a realistic log of COUNT records (unsynced, fast)
+//   generate-days PATH COUNT [END]  write COUNT records of everyday use, days of check-ins,
+//                                   replies, notes and kid dates, ending on the day of END
+//                                   (epoch seconds; default now), in Europe/Berlin time
 //   read PATH [--jsondecoder]       decode the whole log, print counts and records/s
 //   notify ACTION…                  ready | status=TEXT | reloading | stopping | watchdog |
 //                                   watchdog-interval | watchdog-pid-self; prints each outcome
 //   log DESTINATION                 bootstrap logging (auto | journald | syslog | plain), log a
 //                                   few lines with metadata, print the destination chosen
+//   email-send --state-dir DIR --url URL [--timeout S] [--stale-in S] [--checkin ID] [--no-deliver]
+//                                   one EmailChannel sending one check-in (EmailSend.swift), to
+//                                   be killed mid-send
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -101,6 +107,29 @@ case "generate":
     out.write(Data(buffer))
     try? out.close()
 
+case "generate-days":
+    guard args.count == 3 || args.count == 4, let count = Int(args[2]), count >= 0 else {
+        fail("generate-days PATH COUNT [END-EPOCH]")
+    }
+    guard let zone = TimeZone(identifier: "Europe/Berlin") else { fail("no Europe/Berlin zone") }
+    let end = args.count == 4 ? Date(timeIntervalSince1970: Double(args[3]) ?? -1) : Date()
+    // Same seed twice: once to learn how many days COUNT records take, once to write them.
+    let days = RealisticLog.generate(count: count, firstDay: 0, zone: zone) { _ in }
+    let firstDay = ZoneClock(zone: zone).localDay(end) - days + 1
+    guard FileManager.default.createFile(atPath: args[1], contents: nil),
+          let out = FileHandle(forWritingAtPath: args[1]) else { fail("cannot write \(args[1])") }
+    var buffer: [UInt8] = []
+    buffer.reserveCapacity(1 << 20)
+    RealisticLog.generate(count: count, firstDay: firstDay, zone: zone) { record in
+        buffer.append(contentsOf: EventLogCodec.encodeLine(record, timeZone: zone))
+        if buffer.count > 1 << 20 {
+            out.write(Data(buffer))
+            buffer.removeAll(keepingCapacity: true)
+        }
+    }
+    out.write(Data(buffer))
+    try? out.close()
+
 case "read":
     guard args.count >= 2 else { fail("read PATH [--jsondecoder]") }
     let start = DispatchTime.now().uptimeNanoseconds
@@ -180,6 +209,9 @@ case "log":
     logger.warning("Two lines\nin one message")
     logger.debug("details", metadata: ["note": "has spaces and \"quotes\""])
     say("destination \(chosen)")
+
+case "email-send":
+    EmailSendProbe(Array(args.dropFirst())).run()
 
 default:
     fail("unknown command \(command)")

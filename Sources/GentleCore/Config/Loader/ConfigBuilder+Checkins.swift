@@ -135,7 +135,7 @@ extension ConfigBuilder {
     }
 
     private func readWindow(_ t: TableReader, globals: GentleConfig) -> Cadence? {
-        let times = t.integer("times_per_day", range: 1...Self.maxPerDayRange.upperBound, example: 2)
+        let times = t.integer("times_per_day", range: 1...48, example: 2)
         if !t.contains("between") && !t.hasMisspelling(of: "between", known: Self.checkinKeys) {
             t.error(t.keyPosition("times_per_day"), "\"times_per_day\" needs \"between\", the span to pick the moments in; add between = \"09:00..20:00\"")
         }

@@ -14,7 +14,7 @@ struct ConfigBuilder {
     /// Bounds that keep a typo ("45h" for "45m") from turning into a silent, strange schedule.
     static let minSpacingRange = GentleDuration.zero...GentleDuration.hours(12)
     static let staleAfterRange = GentleDuration.minutes(1)...GentleDuration.days(2)
-    static let maxPerDayRange = 1...48
+    static let maxPerDayRange = 1...100_000
     static let backoffRange = 0...20
 
     func build(root values: [String: TOMLNode]) -> GentleConfig? {
