@@ -67,6 +67,96 @@ struct UnitSandboxTests {
         print("unit sandbox probe (\(identity)): \(result.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))")
     }
 
+    /// gentle itself, started by the installed unit, delivers a desktop notification (dunst
+    /// D-Bus-activated on the manager's session bus, drawing on an Xvfb display) and an email
+    /// (SMTP with AUTH on a loopback aiosmtpd, the password from the smtp-password credential
+    /// where the manager can mount one, else from password_file).
+    @Test(arguments: [UserManager.Identity.unprivileged, .root])
+    func gentleDeliversToTheDesktopAndByEmailFromInsideTheSandbox(_ identity: UserManager.Identity) async throws {
+        let smtp = try await SMTPTestServer.start(.init(auth: ("parent", "s3cret")))
+        defer { smtp.stop() }
+        try await DesktopSession.with(.init(startDunst: false)) { desktop in
+            try await UserManager.with(identity) { manager in
+                try await deliver(manager, smtp: smtp, display: desktop.display)
+            }
+        }
+    }
+
+    func deliver(_ manager: UserManager, smtp: SMTPTestServer, display: String) async throws {
+        let identity = manager.identity
+        #expect(try await manager.systemctl("set-environment", "DISPLAY=\(display)").status == 0)
+        let install = try await manager.run([PackagePaths.gentleBinary, "install", "--no-start", "--binary", PackagePaths.gentleBinary])
+        #expect(install.status == 0, "\(install.stdout)\(install.stderr)")
+        try await manager.writeFile(manager.home + "/.config/gentle/smtp-password", "s3cret\n", mode: 0o600)
+        if identity == .unprivileged {
+            try await manager.writeFile(manager.home + "/.config/systemd/user/gentle.service.d/credential.conf",
+                                        "[Service]\nLoadCredential=smtp-password:%h/.config/gentle/smtp-password\n")
+            #expect(try await manager.systemctl("daemon-reload").status == 0)
+        }
+        let due = DaemonProcess.utcClock(Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 4).rounded(.up)))
+        let passwordFile = identity == .root ? "password_file = \"~/.config/gentle/smtp-password\"" : ""
+        try await manager.writeFile(manager.home + "/.config/gentle/config.toml", """
+            timezone = "UTC"
+            max_per_day = 48
+            min_spacing = "0m"
+
+            [email]
+            to = "parent@example.org"
+            from = "gentle@example.org"
+            url = "smtp://127.0.0.1:\(smtp.port)"
+            starttls = false
+            username = "parent"
+            \(passwordFile)
+
+            [[checkin]]
+            id = "breathe"
+            title = "Breathe"
+            messages = ["Take one slow breath."]
+            when = "\(due)"
+            channels = ["desktop"]
+
+            [[checkin]]
+            id = "letter"
+            title = "A note to yourself"
+            messages = ["What went well today?"]
+            when = "\(due)"
+            channels = ["email"]
+
+            """, mode: 0o600)
+        let start = try await manager.systemctl("start", "gentle.service")
+        #expect(start.status == 0, "\(start.stderr)")
+
+        let events = manager.home + "/.local/state/gentle/events.jsonl"
+        let delivered = try await manager.waitUntil(timeout: 40) {
+            let channels = Self.deliveredChannels(events)
+            return channels.contains("desktop") && channels.contains("email")
+        }
+        let journal = await manager.journal(unit: "gentle.service")
+        #expect(delivered, "delivered on: \(Self.deliveredChannels(events)); log:\n\(journal.suffix(3000))")
+
+        let bus = ["DBUS_SESSION_BUS_ADDRESS": "unix:path=\(manager.runtimeDirectory)/bus"]
+        let shown = try await manager.run(["dunstctl", "count", "displayed"], environment: bus)
+        let history = try await manager.run(["dunstctl", "count", "history"], environment: bus)
+        #expect((Int(shown.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0)
+                + (Int(history.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) >= 1,
+                "dunst got the notification: \(shown.stdout)\(shown.stderr)")
+        #expect(try await manager.show("dunst.service", ["ActiveState"])["ActiveState"] == "active",
+                "the bus activated dunst.service")
+        let mail = try smtp.received()
+        #expect(mail.count == 1)
+        #expect(mail.first?.auth_user == "parent", "logged in with the password from the \(identity == .root ? "file" : "credential")")
+        #expect(mail.first?.subject?.contains("A note to yourself") == true)
+    }
+
+    static func deliveredChannels(_ path: String) -> [String] {
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { line in
+            guard let record = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
+                  record["kind"] as? String == "delivered" else { return nil }
+            return record["channel"] as? String
+        }
+    }
+
     /// The installed unit's [Unit] and [Service] lines, minus the ones about starting and
     /// supervising gentle, plus a oneshot probe and the SMTP credential.
     static func probeUnit(from unit: String, command: String, output: String, replacing: [String: String] = [:]) -> String {
