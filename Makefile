@@ -8,7 +8,7 @@ RELEASE_FLAGS = -c release --static-swift-stdlib
 VENV         ?= .build/test-venv
 
 BUILD_PACKAGES = libsystemd-dev pkg-config libcurl4-openssl-dev
-TEST_PACKAGES  = dbus dbus-bin dbus-x11 dunst xvfb x11-apps imagemagick fonts-dejavu-core python3-venv systemd procps util-linux openssl
+TEST_PACKAGES  = dbus dbus-bin dbus-user-session dbus-x11 dunst xvfb x11-apps imagemagick fonts-dejavu-core python3-venv systemd procps util-linux openssl
 
 # `make install` is for packagers (DESTDIR, PREFIX); one person installs with `gentle install`.
 PREFIX       ?= /usr/local

@@ -9,7 +9,7 @@ struct ShellCompletionTests {
     func completionsKnowEveryCommand(_ shell: String) throws {
         let script = try RunResult.run(PackagePaths.gentleBinary, ["--generate-completion-script", shell])
         #expect(script.status == 0, "\(script.stderr)")
-        for word in ["run", "check", "next", "install", "uninstall", "--purge", "--no-start"] {
+        for word in ["run", "check", "next", "install", "uninstall", "purge", "no-start"] {
             #expect(script.stdout.contains(word), "\(shell) completion lacks \(word)")
         }
     }

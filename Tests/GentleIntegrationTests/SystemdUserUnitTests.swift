@@ -107,6 +107,16 @@ struct SystemdUserUnitTests {
                 "SIGABRT ended the process at once (no crash backtracer holding it until SIGKILL)")
         #expect(kill(stalled, 0) != 0, "the frozen process is gone")
 
+        // Installing again upgrades in place: the unit is unchanged, the config kept, the daemon
+        // restarted on the (new) binary.
+        let before = try #require(try await context.mainPID())
+        let again = try await manager.run([PackagePaths.gentleBinary, "install", "--binary", PackagePaths.gentleBinary])
+        #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+        #expect(again.stdout.contains("gentle.service  (unchanged)") && again.stdout.contains("(kept yours)"), "\(again.stdout)")
+        let upgraded = try await context.mainPID()
+        #expect(upgraded != nil && upgraded != before, "restarted by the second install")
+        #expect(try await context.statusText().hasPrefix("Next: \"Stretch a little\""))
+
         // Stop: clean exit, inactive rather than failed.
         let stop = try await manager.systemctl("stop", Self.unit)
         #expect(stop.status == 0)
@@ -125,6 +135,19 @@ struct SystemdUserUnitTests {
 
         print("systemd user unit lifecycle (\(identity)): boot \(Self.seconds(booted.timeIntervalSince(began))), "
               + "watchdog stall to running again \(Self.seconds(recovery)), total \(Self.seconds(Date().timeIntervalSince(began)))")
+    }
+
+    /// A config that does not load: installed and enabled, not started, and the line to fix.
+    @Test func installWithABrokenConfigEnablesButDoesNotStart() async throws {
+        try await UserManager.with(.unprivileged) { manager in
+            try await manager.writeFile(manager.home + "/.config/gentle/config.toml", "max_per_day = \"lots\"\n", mode: 0o600)
+            let install = try await manager.run([PackagePaths.gentleBinary, "install", "--binary", PackagePaths.gentleBinary])
+            #expect(install.status == 1)
+            #expect(install.stdout.contains("enabled, not started: the config needs a fix first"), "\(install.stdout)")
+            #expect(install.stderr.contains("config.toml:1:15:"), "the exact place: \(install.stderr)")
+            let state = try await manager.show(Self.unit, ["ActiveState", "UnitFileState"])
+            #expect(state["ActiveState"] == "inactive" && state["UnitFileState"] == "enabled", "\(state)")
+        }
     }
 
     static func config(title: String) -> String {
