@@ -40,6 +40,12 @@ public enum BusError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The D-Bus error name when the peer answered with one.
+    /// The peer's error message, for `.remote`.
+    public var remoteMessage: String? {
+        if case .remote(_, let message) = self { return message }
+        return nil
+    }
+
     public var remoteName: String? {
         if case .remote(let name, _) = self { return name }
         return nil

@@ -24,6 +24,8 @@ public final class SessionBus: @unchecked Sendable {
     private var stopped = false
     private var failures = 0
     private var retryTimer: DispatchSourceTimer?
+    private var socketWatcher: FileChangeWatcher?
+    private let environment: [String: String]
     /// The live connection, if any. Read on the queue.
     public private(set) var connection: BusConnection?
 
@@ -40,6 +42,22 @@ public final class SessionBus: @unchecked Sendable {
             addressProvider = { SessionBus.sessionBusAddress() }
         }
         self.retryDelays = retryDelays.isEmpty ? [5] : retryDelays
+        environment = ProcessInfo.processInfo.environment
+    }
+
+    /// No address at all: rather than polling, watch `$XDG_RUNTIME_DIR/bus` and connect when it
+    /// appears (a login after the daemon started). Without a runtime directory no session bus
+    /// can ever appear for this process, so it says so once and stays quiet.
+    private func waitForSessionBus() {
+        guard socketWatcher == nil else { return }
+        guard let runtime = environment["XDG_RUNTIME_DIR"], runtime.hasPrefix("/"),
+              let watcher = FileChangeWatcher(path: runtime + "/bus", queue: queue, logger: logger, debounce: 0.2,
+                                              onChange: { [weak self] in self?.connect() }) else {
+            logger.notice("no session bus (DBUS_SESSION_BUS_ADDRESS and XDG_RUNTIME_DIR are unset); desktop notifications and gentle status/reply are unavailable")
+            return
+        }
+        logger.notice("no session bus yet; waiting for \(runtime)/bus to appear")
+        socketWatcher = watcher
     }
 
     /// `DBUS_SESSION_BUS_ADDRESS`, else `unix:path=$XDG_RUNTIME_DIR/bus` when that socket exists.
@@ -76,6 +94,8 @@ public final class SessionBus: @unchecked Sendable {
         queue.async { [self] in
             guard !stopped else { return }
             stopped = true
+            socketWatcher?.cancel()
+            socketWatcher = nil
             retryTimer?.cancel()
             retryTimer = nil
             connection?.close()
@@ -85,9 +105,11 @@ public final class SessionBus: @unchecked Sendable {
     private func connect() {
         guard !stopped, connection == nil else { return }
         guard let address = addressProvider() else {
-            scheduleRetry(after: BusError.noSessionBus)
+            waitForSessionBus()
             return
         }
+        socketWatcher?.cancel()
+        socketWatcher = nil
         do {
             let connection = try BusConnection(address: address, queue: queue, logger: logger)
             self.connection = connection
