@@ -68,7 +68,8 @@ struct InstallCommand: ParsableCommand {
             (gentle + " next", "see the coming check-ins"),
             ("$EDITOR " + config, "make them yours; saving is enough, gentle reloads by itself"),
             ("systemctl --user reload gentle", "reload now (needed after editing the target of a symlinked config)"),
-            ("systemctl --user status gentle", "what it is doing; its log: journalctl --user -u gentle"),
+            (gentle + " status", "what it does next, and your last answers"),
+            ("systemctl --user status gentle", "the service itself; its log: journalctl --user -u gentle"),
             (gentle + " uninstall", "remove it again (your config and log stay)"),
         ]
         let width = steps.map(\.0.count).max() ?? 0

@@ -44,6 +44,13 @@ struct SystemdUserUnitTests {
         #expect(status.stdout.contains("Status: \"Next: \""), "systemctl status shows STATUS=: \(status.stdout)")
         let mainPID = try #require(first["MainPID"].flatMap(Int32.init))
 
+        // The daemon's control object is on the session bus, sandbox and all: `gentle status`
+        // from the user's shell reaches it.
+        let bus = ["DBUS_SESSION_BUS_ADDRESS": "unix:path=\(manager.runtimeDirectory)/bus"]
+        let gentleStatus = try await manager.run([manager.home + "/.local/bin/gentle", "status"], environment: bus)
+        #expect(gentleStatus.status == 0 && gentleStatus.stdout.hasPrefix("gentle is running. Next: \""),
+                "\(gentleStatus.stdout)\(gentleStatus.stderr)")
+
         // Reload. The config becomes a symlink into another directory, as dotfile managers make
         // it: the daemon's file watcher sees the link replaced but not edits to its target, so
         // only `systemctl reload` (ExecReload= → SIGHUP) can apply those.
