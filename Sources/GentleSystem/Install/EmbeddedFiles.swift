@@ -367,6 +367,9 @@ Environment=SWIFT_BACKTRACE=enable=no
 # Sandbox. Each line was checked under a real user manager to leave the session bus (AF_UNIX),
 # SMTP (AF_INET/AF_INET6, name lookup), the config and the event log reachable. The state
 # directory is created before the sandbox is set up so that ReadWritePaths= finds it.
+# Left out on purpose: ProtectClock=, ProtectKernelModules=, PrivateDevices= and
+# CapabilityBoundingSet= drop capabilities, which stops a user service from starting at all on
+# systemd 252 (218/CAPABILITIES); ProtectHostname= logs a warning at every start there.
 ExecStartPre=+/bin/mkdir -p -m 0700 %h/.local/state/gentle
 ReadWritePaths=-%h/.local/state/gentle
 ProtectSystem=strict
