@@ -65,7 +65,10 @@ let package = Package(
         .testTarget(name: "GentleCoreTests", dependencies: ["GentleCore", "GentleTestSupport"]),
         .testTarget(
             name: "GentleSystemTests",
-            dependencies: ["GentleCore", "GentleSystem", "GentleTestSupport"]
+            dependencies: [
+                "GentleCore", "GentleSystem", "GentleTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "GentleIntegrationTests",

@@ -27,7 +27,6 @@ struct RunCommand: ParsableCommand {
     static let exitCannotCreate: Int32 = 73
 
     func run() throws {
-        SignalWatcher.blockHandledSignals()
         let level = Logger.Level(rawValue: logLevel) ?? .info
         GentleLogging.bootstrap(level: level)
         let logger = Logger(label: "gentle")
@@ -63,11 +62,20 @@ struct RunCommand: ParsableCommand {
         let daemon = Daemon(
             options: Daemon.Options(configPath: common.configPath), config: config, history: history,
             journal: store, manager: notifier, loadConfig: configFile.loader, logger: logger)
-        let channels = ChannelWiring.factories(logger: logger, stateDirectory: common.statePath, zone: planner.clock.zone)
+        // One session-bus connection for the desktop channel and the control interface.
+        let bus = SessionBus(logger: logger)
+        let control = ControlService(daemon: daemon, logger: logger)
+        bus.add(control)
+        let channels = ChannelWiring.factories(logger: logger, stateDirectory: common.statePath,
+                                               zone: planner.clock.zone, bus: bus)
         daemon.start(channels: channels) { code in
-            store.close()
-            Foundation.exit(code)
+            withExtendedLifetime(control) {
+                bus.stop()
+                store.close()
+                Foundation.exit(code)
+            }
         }
+        bus.start()
         dispatchMain()
     }
 }

@@ -103,7 +103,13 @@ public final class Daemon: @unchecked Sendable {
                 "timezone": "\(planner.clock.zone.identifier)",
             ])
             recompute(reason: "start")
-            manager.send("READY=1")
+            // READY=1 only once SIGTERM and SIGHUP can no longer be lost (see SignalWatcher).
+            let signals = watchers.compactMap { $0 as? SignalWatcher }.first
+            if let signals {
+                signals.whenRegistered(on: queue) { [weak self] in self?.manager.send("READY=1") }
+            } else {
+                manager.send("READY=1")
+            }
         }
     }
 
@@ -121,11 +127,11 @@ public final class Daemon: @unchecked Sendable {
                                                                        logger: logger, onChange: { [weak self] in
             self?.systemTimeZoneChanged()
         }) { watchers.append(tz) }
-        watchers.append(SignalWatcher(queue: queue, handlers: [
+        watchers.insert(SignalWatcher(queue: queue, handlers: [
             SIGHUP: { [weak self] in self?.reload(trigger: "SIGHUP") },
             SIGTERM: { [weak self] in self?.stop(reason: "SIGTERM") },
             SIGINT: { [weak self] in self?.stop(reason: "SIGINT") },
-        ]))
+        ]), at: 0)
     }
 
     /// Pings the watchdog from the scheduling queue itself, so a stuck queue stops the pings.

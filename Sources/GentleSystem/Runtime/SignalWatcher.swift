@@ -1,33 +1,32 @@
 import Dispatch
 import Foundation
 
-/// Turns SIGHUP, SIGTERM and SIGINT into calls on the daemon's queue (the default actions are
-/// switched off so Dispatch sources receive them).
+/// Turns SIGHUP, SIGTERM and SIGINT into calls on the daemon's queue.
+///
+/// libdispatch installs its own handler for a signal only once the source is registered, which
+/// happens asynchronously after `activate()`. Until then a SIGTERM keeps its default action (the
+/// process ends, which is what a stop during start-up should do) and SIGHUP is ignored (there is
+/// nothing to reload yet). `whenRegistered` tells the daemon when every handler is in place, so it
+/// reports READY=1 only when a stop or reload can no longer be lost.
 public final class SignalWatcher: @unchecked Sendable {
-    /// The signals the daemon handles.
-    public static let handled: [Int32] = [SIGHUP, SIGTERM, SIGINT]
-
-    /// Blocks the handled signals in the calling thread and every thread it starts later; call
-    /// it first thing, before any thread exists. Dispatch reads them through a signalfd, which
-    /// only sees blocked signals: a thread that left one unblocked (with SIG_IGN set) would make
-    /// the kernel drop it instead.
-    public static func blockHandledSignals() {
-        var set = sigset_t()
-        sigemptyset(&set)
-        for signo in handled { sigaddset(&set, signo) }
-        pthread_sigmask(SIG_BLOCK, &set, nil)
-    }
-
     private var sources: [DispatchSourceSignal] = []
+    private let registered = DispatchGroup()
 
     init(queue: DispatchQueue, handlers: [Int32: @Sendable () -> Void]) {
+        signal(SIGHUP, SIG_IGN)
         for (signo, handler) in handlers {
-            signal(signo, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signo, queue: queue)
             source.setEventHandler(handler: handler)
+            registered.enter()
+            source.setRegistrationHandler { [registered] in registered.leave() }
             source.activate()
             sources.append(source)
         }
+    }
+
+    /// Runs `body` on `queue` once every signal source is registered.
+    func whenRegistered(on queue: DispatchQueue, _ body: @escaping @Sendable () -> Void) {
+        registered.notify(queue: queue, execute: body)
     }
 
     func cancel() {

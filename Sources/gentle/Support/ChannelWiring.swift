@@ -5,8 +5,10 @@ import Logging
 
 /// Which concrete channel stands behind each `Channel` in the running daemon.
 enum ChannelWiring {
-    static func factories(logger: Logger, stateDirectory: String, zone: TimeZone) -> ChannelFactories {
+    static func factories(logger: Logger, stateDirectory: String, zone: TimeZone, bus: SessionBus) -> ChannelFactories {
         ChannelFactories(
+            // Shares the daemon's one session-bus connection with the control interface.
+            desktop: { config, sink in DesktopNotifier(settings: config.desktop, bus: bus, logger: logger, sink: sink) },
             email: { settings, sink in
                 do {
                     // Resumes whatever <state-dir>/outbox still holds from an earlier run.
