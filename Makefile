@@ -104,3 +104,11 @@ uninstall:
 
 clean:
 	rm -rf .build
+
+# Benchmarks: measured figures for the README, run by hand (not by CI). Each script builds the
+# release binary if needed and prints its figures on its last lines.
+BENCHES = ready idle latency memory scale calendar log eventlog
+
+bench: test-deps
+	@for b in $(BENCHES); do echo "== bench/$$b.sh"; bench/$$b.sh || exit 1; echo; done
+

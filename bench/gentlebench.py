@@ -3,33 +3,45 @@
 memory over many fires. Each subcommand prints its figures; the last line is the summary.
 
 Run through the bench/*.sh wrappers, which build the release binary first."""
-import argparse, json, os, shutil, signal, socket, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, shutil, signal, socket, statistics, subprocess, sys, tempfile, threading, time
 from datetime import datetime, timedelta, timezone
 
 BIN = os.environ.get("GENTLE_BIN", "")
 
 
 class NotifyListener:
-    """The service manager's end of NOTIFY_SOCKET."""
+    """The service manager's end of NOTIFY_SOCKET. Like systemd it keeps reading: an unread
+    datagram socket fills up after a few messages and would block the daemon's sd_notify."""
 
     def __init__(self, directory):
         self.path = os.path.join(directory, "notify.sock")
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self.sock.bind(self.path)
         self.messages = []
+        self.cond = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        while True:
+            try:
+                data = self.sock.recv(65536).decode()
+            except OSError:
+                return
+            with self.cond:
+                self.messages.append((time.monotonic(), data))
+                self.cond.notify_all()
 
     def wait_for(self, needle, timeout):
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            self.sock.settimeout(max(0.001, deadline - time.monotonic()))
-            try:
-                data = self.sock.recv(65536).decode()
-            except socket.timeout:
-                break
-            self.messages.append((time.monotonic(), data))
-            if needle in data.split("\n"):
-                return time.monotonic()
-        return None
+        with self.cond:
+            while True:
+                for at, data in self.messages:
+                    if needle in data.split("\n"):
+                        return at
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return None
+                self.cond.wait(remaining)
 
 
 class Daemon:

@@ -24,8 +24,27 @@ extension Daemon {
         upcoming = decision.upcoming
         if let wake = decision.wakeAt { timer?.arm(at: wake) } else { timer?.disarm() }
         publishStatus()
+        scheduleIdleTrim(nextWake: decision.wakeAt)
         logger.trace("recomputed (\(reason)); next wake \(decision.wakeAt.map { "\($0)" } ?? "never")")
     }
+
+    /// Once nothing has happened for `idleTrimDelay` and the next wake-up is further away than
+    /// that, hands start-up pages back to the kernel (see `IdleMemory`). Busy daemons (a
+    /// check-in every few seconds) never trim.
+    func scheduleIdleTrim(nextWake: Date?) {
+        idleTrim?.cancel()
+        let delay = Daemon.idleTrimDelay
+        if let wake = nextWake, wake.timeIntervalSince(now()) < delay * 2 { return }
+        let item = DispatchWorkItem { [weak self] in
+            guard let self, !self.stopped else { return }
+            let (before, after) = IdleMemory.release()
+            self.logger.debug("idle: resident memory \(before.map { "\($0)" } ?? "?") KiB -> \(after.map { "\($0)" } ?? "?") KiB")
+        }
+        idleTrim = item
+        queue.asyncAfter(deadline: .now() + delay, execute: item)
+    }
+
+    static let idleTrimDelay: TimeInterval = 10
 
     /// Appends and applies one record. A record that cannot be made durable does not count:
     /// the state is left as it was so the same decision is taken again once the log works.

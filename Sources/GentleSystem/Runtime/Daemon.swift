@@ -37,6 +37,7 @@ public final class Daemon: @unchecked Sendable {
     var timer: WallClockTimer?
     var watchers: [AnyObject] = []
     var watchdog: DispatchSourceTimer?
+    var idleTrim: DispatchWorkItem?
     var upcoming: UpcomingFire?
     /// Recently fired deliveries, to check replies against what was offered.
     var recent: [OccurrenceID: Delivery] = [:]

@@ -88,12 +88,12 @@ var runningAsRoot: Bool { geteuid() == 0 }
         #expect(s.errors(path).map(\.message) == ["cannot be read: permission denied; make it readable for your user (chmod 600 \(path))"])
     }
 
-    @Test func refusesAFileOverOneMebibyte() throws {
+    @Test func refusesAFileOverFourMebibytes() throws {
         let s = try ConfigScratch()
-        let text = minimalCheckin + String(repeating: "# padding\n", count: 110_000)
+        let text = minimalCheckin + String(repeating: "# padding\n", count: 440_000)
         let path = try s.write("big.toml", text)
         #expect(s.errors(path).map(\.message) == [
-            "the file has \(text.utf8.count) bytes, more than a config may have (1 MiB); check that this is the config file",
+            "the file has \(text.utf8.count) bytes, more than a config may have (4 MiB); check that this is the config file",
         ])
     }
 

@@ -5,7 +5,7 @@ import Foundation
 /// secrets on disk happen in GentleSystem's `ConfigFile`.
 public enum ConfigLoader {
     /// Larger files are refused before parsing: a config is a few KiB.
-    public static let maxFileSize = 1 << 20
+    public static let maxFileSize = 4 << 20
 
     public static func load(text: String, path: String) throws(ConfigErrors) -> GentleConfig {
         try loadDocument(text: text, path: path).config
@@ -76,7 +76,7 @@ public enum ConfigLoader {
 
     /// For a file over `maxFileSize` bytes.
     public static func tooLargeMessage(_ size: Int) -> String {
-        "the file has \(size) bytes, more than a config may have (1 MiB); check that this is the config file"
+        "the file has \(size) bytes, more than a config may have (4 MiB); check that this is the config file"
     }
 
     private static func position(of target: String.UnicodeScalarView.Index, in text: String) -> SourcePosition {
