@@ -23,13 +23,12 @@ public final class DaemonProcess: @unchecked Sendable {
     /// the daemon's command line is appended to it, and the pid is still the daemon's.
     public init(config: String, arguments: [String] = [], environment: [String: String?] = [:],
                 home: String? = nil, stdin: FileHandle? = nil, launcher: [String] = [],
-                privateMounts: Bool = false, prepareHome: ((String) throws -> Void)? = nil) throws {
+                privateMounts: Bool = false) throws {
         self.home = try home ?? PackagePaths.makeTemporaryDirectory("gentle-daemon")
         configPath = self.home + "/.config/gentle/config.toml"
         stateDirectory = self.home + "/.local/state/gentle"
         try FileManager.default.createDirectory(atPath: self.home + "/.config/gentle", withIntermediateDirectories: true)
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
-        try prepareHome?(self.home)
         hasPrivateMounts = privateMounts
         notify = try NotifySocketListener()
         stdoutPath = self.home + "/stdout.txt"
