@@ -12,8 +12,8 @@ struct Gentle: ParsableCommand {
             keeps the replies in a local log.
             """,
         version: GentleVersion.string,
-        subcommands: [RunCommand.self, CheckCommand.self, NextCommand.self, StatusCommand.self, ReplyCommand.self,
-                      SnoozeCommand.self, PauseCommand.self, ResumeCommand.self, FireCommand.self, ReloadCommand.self,
-                      LogCommand.self, InstallCommand.self, UninstallCommand.self]
+        subcommands: [RunCommand.self, CheckCommand.self, NextCommand.self, CalendarCommand.self, StatusCommand.self,
+                      ReplyCommand.self, SnoozeCommand.self, PauseCommand.self, ResumeCommand.self, FireCommand.self,
+                      ReloadCommand.self, LogCommand.self, InstallCommand.self, UninstallCommand.self]
     )
 }

@@ -67,12 +67,17 @@ public final class SMTPTestServer: @unchecked Sendable {
         process.standardInput = FileHandle.nullDevice
         try process.run()
 
+        // Give up only after 30 s *and* many looks: under a loaded full suite this task may not
+        // be scheduled for a long time, and the deadline alone would fail a server that is ready.
         let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline && process.isRunning {
+        var looks = 0
+        while process.isRunning {
             if let text = try? String(contentsOfFile: readyFile, encoding: .utf8),
                let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
                 return SMTPTestServer(port: port, saveDirectory: saveDirectory, process: process)
             }
+            looks += 1
+            if Date() >= deadline && looks >= 200 { break }
             try await Task.sleep(nanoseconds: 20_000_000)
         }
         let waited = process.isRunning ? "still starting after 30 s" : "exited with status \(process.terminationStatus)"
