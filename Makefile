@@ -57,6 +57,12 @@ test: test-deps
 install-user: release
 	$(RELEASE_BIN) install
 
+# libFuzzer targets (Fuzz/: calendar expressions, the config loader, the event-log reader) built
+# with -sanitize=fuzzer,address in .build-fuzz, each run for FUZZ_SECONDS (default 60).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) scripts/fuzz
+
 # Regenerates Sources/GentleSystem/Install/EmbeddedFiles.swift after config.example.toml or
 # systemd/gentle.service changed (EmbeddedFilesTests fails until you do).
 embed:

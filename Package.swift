@@ -77,3 +77,13 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// `make fuzz` only (GENTLE_FUZZ=1, its own scratch path .build-fuzz): libFuzzer targets under
+// Fuzz/, built with -sanitize=fuzzer,address. The normal build never sees them.
+if Context.environment["GENTLE_FUZZ"] == "1" {
+    package.targets.append(.target(name: "CFuzzer", path: "Fuzz/CFuzzer"))
+    for name in ["Calendar", "Config", "EventLog"] {
+        package.targets.append(.executableTarget(name: "fuzz-\(name.lowercased())", dependencies: ["GentleCore", "CFuzzer"],
+                                                 path: "Fuzz/\(name)"))
+    }
+}

@@ -23,8 +23,21 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Least important log level to show (trace, debug, info, notice, warning, error).")
     var logLevel: String = "info"
 
+    // For the fault tests only (a full disk freed, a read-only log made writable again): how
+    // long to wait before writing again after the event log refused a record. Hidden because
+    // 30 s is right for people; an option rather than an environment variable, so nothing in a
+    // user's environment can change it by accident.
+    @Option(name: .customLong("journal-retry"), help: ArgumentHelp(visibility: .hidden))
+    var journalRetrySeconds: Double = 30
+
     static let exitConfig: Int32 = 78
     static let exitCannotCreate: Int32 = 73
+
+    func validate() throws {
+        guard journalRetrySeconds >= 0.1, journalRetrySeconds <= 3600 else {
+            throw ValidationError("--journal-retry must be between 0.1 and 3600 seconds")
+        }
+    }
 
     func run() throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
@@ -60,7 +73,8 @@ struct RunCommand: ParsableCommand {
         }
 
         let daemon = Daemon(
-            options: Daemon.Options(configPath: common.configPath), config: config, history: history,
+            options: Daemon.Options(configPath: common.configPath, journalRetry: journalRetrySeconds),
+            config: config, history: history,
             journal: store, manager: notifier, loadConfig: configFile.loader, logger: logger)
         // One session-bus connection for the desktop channel and the control interface.
         let bus = SessionBus(logger: logger)

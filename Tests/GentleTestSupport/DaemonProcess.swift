@@ -11,26 +11,38 @@ public final class DaemonProcess: @unchecked Sendable {
     public let stateDirectory: String
     public let notify: NotifySocketListener
     public let process = Process()
+    /// Set when the daemon runs in a mount namespace of its own (`launcher` made one): its files
+    /// are then read through `/proc/PID/root`, which shows them as the daemon sees them.
+    public let hasPrivateMounts: Bool
     private let stdoutPath: String
     private let stderrPath: String
 
     /// Writes `config` to `$HOME/.config/gentle/config.toml` and starts the daemon on it.
-    /// `environment` adds to (or with nil removes from) the inherited environment.
+    /// `environment` adds to (or with nil removes from) the inherited environment. `launcher`,
+    /// when given, is a command that ends by exec'ing its arguments (`unshare …`, `setpriv …`):
+    /// the daemon's command line is appended to it, and the pid is still the daemon's.
     public init(config: String, arguments: [String] = [], environment: [String: String?] = [:],
-                home: String? = nil, stdin: FileHandle? = nil) throws {
+                home: String? = nil, stdin: FileHandle? = nil, launcher: [String] = [],
+                privateMounts: Bool = false) throws {
         self.home = try home ?? PackagePaths.makeTemporaryDirectory("gentle-daemon")
         configPath = self.home + "/.config/gentle/config.toml"
         stateDirectory = self.home + "/.local/state/gentle"
         try FileManager.default.createDirectory(atPath: self.home + "/.config/gentle", withIntermediateDirectories: true)
         try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+        hasPrivateMounts = privateMounts
         notify = try NotifySocketListener()
         stdoutPath = self.home + "/stdout.txt"
         stderrPath = self.home + "/stderr.txt"
         _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
         _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
 
-        process.executableURL = URL(fileURLWithPath: PackagePaths.gentleBinary)
-        process.arguments = ["run"] + arguments
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(launcher.dropFirst()) + [PackagePaths.gentleBinary, "run"] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: PackagePaths.gentleBinary)
+            process.arguments = ["run"] + arguments
+        }
         var env = ProcessInfo.processInfo.environment
         for key in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "DBUS_SESSION_BUS_ADDRESS", "DISPLAY",
                     "XDG_CONFIG_HOME", "XDG_STATE_HOME", "CREDENTIALS_DIRECTORY", "JOURNAL_STREAM"] {
@@ -51,9 +63,20 @@ public final class DaemonProcess: @unchecked Sendable {
     public var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }
     public var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
+    /// Where the test finds `path` as the daemon sees it (through `/proc/PID/root` when the
+    /// daemon has mounts of its own; those vanish with it).
+    public func visiblePath(_ path: String) -> String {
+        hasPrivateMounts ? "/proc/\(process.processIdentifier)/root" + path : path
+    }
+
+    /// The event log's bytes as they are now (empty when it cannot be read).
+    public var eventLogBytes: [UInt8] {
+        (FileManager.default.contents(atPath: visiblePath(eventLogPath))).map { [UInt8]($0) } ?? []
+    }
+
     /// The event log's lines as JSON objects (unparseable lines are skipped).
     public var events: [[String: Any]] {
-        guard let text = try? String(contentsOfFile: eventLogPath, encoding: .utf8) else { return [] }
+        guard let text = try? String(contentsOfFile: visiblePath(eventLogPath), encoding: .utf8) else { return [] }
         return text.split(separator: "\n").compactMap {
             (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
         }

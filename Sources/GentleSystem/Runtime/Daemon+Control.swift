@@ -70,7 +70,7 @@ extension Daemon {
             }
             let moment = now()
             let until = moment.addingTimeInterval(duration.timeInterval)
-            guard write(EventRecord(kind: .snoozed, at: moment, occurrence: occurrence, channel: "cli", until: until)) else {
+            guard writeNow(EventRecord(kind: .snoozed, at: moment, occurrence: occurrence, channel: "cli", until: until)) else {
                 return .failure(.reply(.journal(journalProblem ?? "unknown error")))
             }
             channelSet?.withdraw(occurrence, except: nil)
@@ -86,7 +86,7 @@ extension Daemon {
         return queue.sync {
             let moment = now()
             let until = moment.addingTimeInterval(duration.timeInterval)
-            guard write(EventRecord(kind: .paused, at: moment, until: until)) else {
+            guard writeNow(EventRecord(kind: .paused, at: moment, until: until)) else {
                 return .failure(.reply(.journal(journalProblem ?? "unknown error")))
             }
             logger.notice("paused until \(StatusText(clock: planner.clock).when(until, now: moment))")
@@ -97,7 +97,7 @@ extension Daemon {
 
     public func resume() -> Result<Void, ControlError> {
         queue.sync {
-            guard write(EventRecord(kind: .resumed, at: now())) else {
+            guard writeNow(EventRecord(kind: .resumed, at: now())) else {
                 return .failure(.reply(.journal(journalProblem ?? "unknown error")))
             }
             recompute(reason: "resume")
@@ -112,7 +112,7 @@ extension Daemon {
             guard let (record, delivery) = planner.manualFire(checkin: id, now: now(), state: state) else {
                 return .failure(.unknownCheckin(id))
             }
-            guard write(record) else { return .failure(.reply(.journal(journalProblem ?? "unknown error"))) }
+            guard writeNow(record) else { return .failure(.reply(.journal(journalProblem ?? "unknown error"))) }
             lastFired = delivery.occurrence
             remember(delivery)
             dispatch(delivery)

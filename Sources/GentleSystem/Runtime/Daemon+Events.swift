@@ -8,29 +8,31 @@ extension Daemon {
         guard !stopped else { return }
         switch event {
         case let .delivered(occurrence, channel, detail):
-            write(EventRecord(kind: .delivered, at: now(), occurrence: occurrence, channel: channel.rawValue,
+            keep(EventRecord(kind: .delivered, at: now(), occurrence: occurrence, channel: channel.rawValue,
                               reason: detail))
         case let .held(occurrence, channel, reason):
             logger.notice("holding a check-in: \(reason)", metadata: ["occurrence": "\(occurrence)"])
-            write(EventRecord(kind: .held, at: now(), occurrence: occurrence, channel: channel.rawValue, reason: reason))
+            keep(EventRecord(kind: .held, at: now(), occurrence: occurrence, channel: channel.rawValue, reason: reason))
         case let .failed(occurrence, channel, error):
             logger.warning("\(channel.rawValue) could not deliver: \(error)", metadata: ["occurrence": "\(occurrence)"])
-            write(EventRecord(kind: .failed, at: now(), occurrence: occurrence, channel: channel.rawValue, error: error))
+            keep(EventRecord(kind: .failed, at: now(), occurrence: occurrence, channel: channel.rawValue, error: error))
             // Fall back to the next channel the check-in lists, if any.
             if let delivery = recent[occurrence], delivery.staleAt > now(),
                delivery.channels.contains(where: { !(tried[occurrence] ?? []).contains($0) }) {
                 dispatch(delivery)
             }
         case let .droppedStale(occurrence, channel, error):
-            write(EventRecord(kind: .droppedStale, at: now(), occurrence: occurrence, channel: channel.rawValue,
+            keep(EventRecord(kind: .droppedStale, at: now(), occurrence: occurrence, channel: channel.rawValue,
                               error: error, reason: "stale: could not be delivered in time"))
         case let .reply(occurrence, channel, action, note):
-            _ = acceptReply(occurrence: occurrence, actionKey: action, note: note, channel: channel.rawValue)
+            // The parent already answered: kept even if the log refuses it for now.
+            _ = acceptReply(occurrence: occurrence, actionKey: action, note: note, channel: channel.rawValue,
+                            keepIfUnwritable: true)
         case let .expired(occurrence, channel):
-            write(EventRecord(kind: .expired, at: now(), occurrence: occurrence, channel: channel.rawValue))
+            keep(EventRecord(kind: .expired, at: now(), occurrence: occurrence, channel: channel.rawValue))
             recompute(reason: "expired")
         case let .dismissed(occurrence, channel):
-            write(EventRecord(kind: .dismissed, at: now(), occurrence: occurrence, channel: channel.rawValue))
+            keep(EventRecord(kind: .dismissed, at: now(), occurrence: occurrence, channel: channel.rawValue))
             recompute(reason: "dismissed")
         case let .availabilityChanged(channel, available):
             logger.info("\(channel.rawValue) channel is \(available ? "available" : "unavailable")")
@@ -54,7 +56,10 @@ extension Daemon {
 
     /// Records a reply after checking the action against what the occurrence offered (action
     /// keys arrive from the bus and the command line: untrusted). A snooze also schedules it again.
-    func acceptReply(occurrence: OccurrenceID, actionKey: String, note: String?, channel: String) -> Result<Void, ReplyError> {
+    /// `keepIfUnwritable`: for answers given in a notification or at the console, which cannot
+    /// be asked for again; the command line reports the failure instead, so it can be retried.
+    func acceptReply(occurrence: OccurrenceID, actionKey: String, note: String?, channel: String,
+                     keepIfUnwritable: Bool = false) -> Result<Void, ReplyError> {
         let offered = offeredActions(for: occurrence)
         guard let offeredActions = offered else { return .failure(.unknownCheckin(occurrence.checkin)) }
         guard let action = CheckinAction(key: actionKey),
@@ -70,11 +75,15 @@ extension Daemon {
         let reply = EventRecord(kind: .reply, at: moment, occurrence: occurrence, channel: channel, action: action.key,
                                 note: ReplyNote.clean(note), child: suggestion?.child ?? memory?.child,
                                 occasion: suggestion?.occasion ?? memory?.occasion)
-        guard write(reply) else { return .failure(.journal(journalProblem ?? "unknown error")) }
+        if keepIfUnwritable {
+            keep(reply)
+        } else {
+            guard writeNow(reply) else { return .failure(.journal(journalProblem ?? "unknown error")) }
+        }
         logger.info("reply \(action.key)\(reply.note == nil ? "" : " with a note")", metadata: reply.logMetadata)
         if case .snooze(let duration) = action {
             let until = moment.addingTimeInterval(duration.timeInterval)
-            write(EventRecord(kind: .snoozed, at: moment, occurrence: occurrence, channel: channel, until: until))
+            keep(EventRecord(kind: .snoozed, at: moment, occurrence: occurrence, channel: channel, until: until))
         }
         channelSet?.withdraw(occurrence, except: Channel(rawValue: channel))
         recompute(reason: "reply")

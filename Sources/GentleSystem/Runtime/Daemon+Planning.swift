@@ -7,6 +7,8 @@ extension Daemon {
     /// to channels, and re-arms the one timer. Called on the daemon's queue only.
     func recompute(reason: String) {
         guard !stopped else { return }
+        // What channels reported while the log refused writes goes in first, in order.
+        guard writeUnwritten() else { return retryAfterJournalFailure() }
         let moment = now()
         let decision = planner.decide(now: moment, state: state)
         for step in decision.steps {
@@ -69,8 +71,47 @@ extension Daemon {
         return true
     }
 
-    private func retryAfterJournalFailure() {
-        timer?.arm(at: now().addingTimeInterval(options.journalRetry))
+    /// Records what a channel reports (delivered, held, a reply…): these are facts, already
+    /// true whether or not the log takes them now, so one the log refuses is kept in memory and
+    /// written, in order and before anything else, once the log works again.
+    func keep(_ record: EventRecord) {
+        if unwritten.isEmpty, write(record) { return }
+        if unwritten.count >= Self.unwrittenLimit {
+            logger.error("too many records waiting for the event log; dropping the oldest",
+                         metadata: unwritten[0].logMetadata)
+            unwritten.removeFirst()
+        }
+        unwritten.append(record)
+        retryAfterJournalFailure()
+    }
+
+    /// Far more than a day of check-ins can produce; only a log broken for days reaches it.
+    static let unwrittenLimit = 1000
+
+    /// Writes the kept records; false (leaving the rest kept) when the log still refuses.
+    func writeUnwritten() -> Bool {
+        while let record = unwritten.first {
+            guard write(record) else { return false }
+            unwritten.removeFirst()
+        }
+        return true
+    }
+
+    /// Writes `record` after the kept ones, for callers that report a failure themselves (the
+    /// control interface); false, with nothing kept, when the log refuses.
+    func writeNow(_ record: EventRecord) -> Bool {
+        writeUnwritten() && write(record)
+    }
+
+    /// Tries again after `journalRetry`, or at the next wake-up if that comes sooner.
+    func retryAfterJournalFailure() {
+        let moment = now()
+        let retry = moment.addingTimeInterval(options.journalRetry)
+        if let armed = timer?.deadline, armed > moment, armed < retry {
+            // Already set to wake sooner (the next check-in); that attempt retries too.
+        } else {
+            timer?.arm(at: retry)
+        }
         publishStatus()
     }
 
@@ -97,7 +138,7 @@ extension Daemon {
     func dispatch(_ delivery: Delivery) {
         let already = tried[delivery.occurrence] ?? []
         guard let channel = channelSet?.choose(for: delivery, excluding: already) else {
-            write(EventRecord(kind: .failed, at: now(), occurrence: delivery.occurrence,
+            keep(EventRecord(kind: .failed, at: now(), occurrence: delivery.occurrence,
                               error: "no channel could take it (tried \(already.map(\.rawValue).sorted().joined(separator: ", ")))"))
             return
         }

@@ -45,6 +45,8 @@ public final class Daemon: @unchecked Sendable {
     var tried: [OccurrenceID: Set<Channel>] = [:]
     var lastFired: OccurrenceID?
     var journalProblem: String?
+    /// Channel reports the log refused, oldest first (see `keep`).
+    var unwritten: [EventRecord] = []
     var configProblem: String?
     var stopped = false
     var onStop: (@Sendable (Int32) -> Void)?
@@ -161,6 +163,9 @@ public final class Daemon: @unchecked Sendable {
         guard !stopped else { return }
         stopped = true
         logger.info("stopping (\(reason))")
+        if !writeUnwritten() {
+            logger.error("\(unwritten.count) records could not be written to the event log before stopping")
+        }
         manager.send("STOPPING=1")
         timer?.cancel()
         watchdog?.cancel()
