@@ -39,9 +39,14 @@ struct ConfigFileReader {
         guard Int(info.st_size) <= maxSize else {
             throw fail(ConfigLoader.tooLargeMessage(Int(info.st_size)))
         }
-        var bytes = [UInt8](repeating: 0, count: maxSize + 1)
+        // Sized from fstat (plus room for a file still growing), not from the limit: a reload must
+        // not touch megabytes of memory for a config of a few kilobytes.
+        var bytes = [UInt8](repeating: 0, count: min(maxSize + 1, Int(info.st_size) + 4096))
         var total = 0
-        while total < bytes.count {
+        while total <= maxSize {
+            if total == bytes.count {
+                bytes += [UInt8](repeating: 0, count: min(maxSize + 1, bytes.count * 2) - bytes.count)
+            }
             let n = bytes.withUnsafeMutableBytes { buffer in
                 Glibc.read(fd, buffer.baseAddress.map { $0 + total }, buffer.count - total)
             }

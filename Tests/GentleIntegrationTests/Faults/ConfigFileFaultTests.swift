@@ -57,7 +57,7 @@ import Testing
             case .fifo:
                 return "is not a regular file; point --config at a TOML file"
             case .tenMegabytes:
-                return "the file has 10485760 bytes, more than a config may have (1 MiB); check that this is the config file"
+                return "the file has 10485760 bytes, more than a config may have (4 MiB); check that this is the config file"
             }
         }
     }

@@ -97,6 +97,18 @@ var runningAsRoot: Bool { geteuid() == 0 }
         ])
     }
 
+    /// A file whose size fstat does not know (procfs says 0) is still read to its end, and still
+    /// held to the limit: the buffer grows from the size fstat gave.
+    @Test func readsPastWhatFstatSaysAndStillEnforcesTheLimit() throws {
+        let handle = try #require(FileHandle(forReadingAtPath: "/proc/self/maps"))
+        let whole = try #require(try handle.readToEnd())
+        try #require(whole.count > 8192, "a test process maps more than 8 KiB of names")
+        let contents = try ConfigFileReader.read("/proc/self/maps", maxSize: 1 << 20)
+        #expect(contents.bytes.count > 8192)
+        #expect(String(decoding: contents.bytes.prefix(12), as: UTF8.self) == String(decoding: whole.prefix(12), as: UTF8.self))
+        #expect(throws: ConfigErrors.self) { try ConfigFileReader.read("/proc/self/maps", maxSize: 6000) }
+    }
+
     @Test func refusesInvalidUTF8WithItsPosition() throws {
         let s = try ConfigScratch()
         let path = s.dir + "/latin1.toml"
