@@ -7,9 +7,10 @@ public enum EmbeddedFiles {
     public static let exampleConfig = ##"""
 # gentle — kind, low-pressure check-ins for parents.
 #
-# This file is yours to shape. Copy it to ~/.config/gentle/config.toml, change what you like,
-# and run `gentle check` to see it summarised (or to learn exactly which line needs a tweak).
-# The running service picks up every saved change by itself.
+# This file is yours to shape. `gentle install` puts a copy at ~/.config/gentle/config.toml
+# (only when there is none yet); change what you like there, and run `gentle check` to see it
+# summarised (or to learn exactly which line needs a tweak). The running service picks up every
+# saved change by itself.
 #
 # gentle keeps no score and never tells you what you "should" have done. A check-in you let
 # pass or answer with "not now" simply comes back less often for a while, and nothing repeats
@@ -340,7 +341,6 @@ channels = ["desktop", "console"]
 
 [Unit]
 Description=gentle: kind check-ins for parents
-Documentation=https://github.com/gentle-parenting/gentle#readme
 After=graphical-session.target
 
 [Service]

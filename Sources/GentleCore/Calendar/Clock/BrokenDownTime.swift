@@ -27,15 +27,10 @@ struct BrokenDownTime: Equatable, Sendable {
 
     /// Breaks `seconds` since the epoch down as wall-clock time at `offset` seconds east of UTC.
     init(epochSeconds seconds: Int, offset: Int) {
-        let local = seconds + offset
-        let days = Civil.floorDiv(local, 86_400)
-        let secondOfDay = local - days * 86_400
-        let (y, m, d) = Civil.date(fromDays: days)
-        self.init(year: y - 1900, month: m - 1, day: d, hour: secondOfDay / 3600,
-                  minute: secondOfDay / 60 % 60, second: secondOfDay % 60)
+        self.init(fieldsOfEpochSeconds: seconds, offset: offset)
+        let days = Civil.floorDiv(seconds + offset, 86_400)
         weekday = Civil.weekday(days: days)
-        yearDay = days - Civil.days(year: y, month: 1, day: 1)
-        utcOffset = offset
+        yearDay = days - Civil.days(year: year + 1900, month: 1, day: 1)
     }
 
     /// Only the calendar fields of `seconds` at `offset` (no weekday or day of year).
