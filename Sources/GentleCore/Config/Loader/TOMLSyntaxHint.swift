@@ -30,6 +30,9 @@ enum TOMLSyntaxHint {
         if reason.contains("expected a comment or whitespace") {
             return "; is a value missing its quotes, or does text in single quotes contain an apostrophe? Use double quotes then"
         }
+        if reason.contains("parsing table header") && reason.contains("expected bare key starting character") {
+            return "; a table header is a name in brackets, like [desktop] or [[checkin]]"
+        }
         if reason.contains("dangling comma") {
             return "; remove the comma before the closing brace"
         }
