@@ -64,12 +64,15 @@ import GentleTestSupport
         #expect(daemon.notify.datagrams.allSatisfy { !$0.contains("READY=1") })
     }
 
-    @Test func aBrokenReloadKeepsTheLastGoodConfig() throws {
+    /// A wrong value, and a header toml++ would have aborted the process on (an assertion).
+    @Test(arguments: [("[[checkin]]\nid = \"breathe\"\ntitle = 5\n", "config.toml:3:9:"),
+                      ("[[checkin]]\nid = \"breathe\"\n[,[checkin]]\n", "config.toml:3:2:")])
+    func aBrokenReloadKeepsTheLastGoodConfig(broken: String, position: String) throws {
         let daemon = try DaemonProcess(config: Self.config(at: Self.soon(3600)), environment: ["TZ": "UTC"])
         defer { daemon.cleanUp() }
         let ready = try #require(daemon.notify.waitFor("READY=1", timeout: 10))
         _ = ready
-        try daemon.writeConfig("[[checkin]]\nid = \"breathe\"\ntitle = 5\n")
+        try daemon.writeConfig(broken)
         let mark = daemon.notify.datagrams.count
         daemon.signal(SIGHUP)
         let reloading = daemon.notify.waitFor("RELOADING=1", timeout: 5, from: mark)
@@ -77,7 +80,7 @@ import GentleTestSupport
         let status = daemon.notify.waitFor(timeout: 5, from: mark) {
             $0.assignments["STATUS"]?.contains("Config not reloaded") == true
         }
-        #expect(status?.assignments["STATUS"]?.contains("config.toml:3:9:") == true)
+        #expect(status?.assignments["STATUS"]?.contains(position) == true)
         #expect(status?.assignments["STATUS"]?.contains("Next: \"Breathe\"") == true, "still running the old config")
         #expect(daemon.notify.waitFor("READY=1", timeout: 5, from: mark) != nil)
         #expect(daemon.isRunning)
