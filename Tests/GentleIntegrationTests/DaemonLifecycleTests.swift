@@ -64,9 +64,10 @@ import GentleTestSupport
         #expect(daemon.notify.datagrams.allSatisfy { !$0.contains("READY=1") })
     }
 
-    /// A wrong value, and a header toml++ would have aborted the process on (an assertion).
+    /// A wrong value, and two mistakes toml++ would have aborted the process on (assertions).
     @Test(arguments: [("[[checkin]]\nid = \"breathe\"\ntitle = 5\n", "config.toml:3:9:"),
-                      ("[[checkin]]\nid = \"breathe\"\n[,[checkin]]\n", "config.toml:3:2:")])
+                      ("[[checkin]]\nid = \"breathe\"\n[,[checkin]]\n", "config.toml:3:2:"),
+                      ("[[checkin]]\nid = \"breathe\"\nactions = [\"done\", }\n", "config.toml:3:20:")])
     func aBrokenReloadKeepsTheLastGoodConfig(broken: String, position: String) throws {
         let daemon = try DaemonProcess(config: Self.config(at: Self.soon(3600)), environment: ["TZ": "UTC"])
         defer { daemon.cleanUp() }

@@ -15,7 +15,7 @@ indirect enum TOMLNode: Sendable, Equatable {
 
     /// Parses a whole document; parse errors keep TOMLKit's line and column.
     static func parse(_ text: String) throws(TOMLSyntaxError) -> [String: TOMLNode] {
-        try TOMLHeaderGuard.check(text)
+        try TOMLParserGuard.check(text)
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)

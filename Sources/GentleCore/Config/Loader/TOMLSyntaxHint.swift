@@ -33,6 +33,9 @@ enum TOMLSyntaxHint {
         if reason.contains("parsing table header") && reason.contains("expected bare key starting character") {
             return "; a table header is a name in brackets, like [desktop] or [[checkin]]"
         }
+        if reason.contains("parsing array") && reason.contains("saw '}'") {
+            return "; a list ends with ], like actions = [\"done\", \"not-now\"]"
+        }
         if reason.contains("dangling comma") {
             return "; remove the comma before the closing brace"
         }
