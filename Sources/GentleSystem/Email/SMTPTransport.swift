@@ -25,10 +25,12 @@ public final class SMTPTransport: MailTransport {
         timeoutSeconds = Int(max(1, min(settings.timeout.seconds, 3600)))
         ehloFallback = hostName
         self.logger = logger
-        CurlGlobal.initialize()
     }
 
     public func send(_ message: EmailMessage, abort: AbortSignal) -> MailSendResult {
+        // At the first send, not at start: libcurl's TLS libraries take a few MiB that an idle
+        // daemon waiting hours for its first email need not hold.
+        CurlGlobal.initialize()
         let password: String?
         do {
             password = try credentials.password()

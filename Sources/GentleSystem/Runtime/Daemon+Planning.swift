@@ -39,8 +39,8 @@ extension Daemon {
         if let wake = nextWake, wake.timeIntervalSince(now()) < delay * 2 { return }
         let item = DispatchWorkItem { [weak self] in
             guard let self, !self.stopped else { return }
-            let (before, after) = IdleMemory.release()
-            self.logger.debug("idle: resident memory \(before.map { "\($0)" } ?? "?") KiB -> \(after.map { "\($0)" } ?? "?") KiB")
+            self.logger.debug("idle: handing start-up memory back (resident \(IdleMemory.residentKiB().map { "\($0)" } ?? "?") KiB)")
+            IdleMemory.release()
         }
         idleTrim = item
         queue.asyncAfter(deadline: .now() + delay, execute: item)

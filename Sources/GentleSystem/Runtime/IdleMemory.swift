@@ -9,12 +9,15 @@ import Foundation
 /// cache, cheaply, the next time they are touched. Only read-only file mappings are touched:
 /// nothing that holds state can be lost.
 enum IdleMemory {
-    /// Returns the resident size before and after, in KiB (nil where /proc is unreadable).
-    @discardableResult
-    static func release() -> (before: Int?, after: Int?) {
-        let before = residentKiB()
+    /// The last thing the daemon does before it sleeps: any code that runs afterwards (logging
+    /// the result, say) faults its pages back in, with the kernel's fault-around, megabytes of
+    /// them. Callers log before calling this.
+    static func release() {
         malloc_trim(0)
-        guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return (before, nil) }
+        guard let maps = try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8) else { return }
+        // All parsing first: the Swift runtime is linked into the binary, so code run between two
+        // madvise calls would fault the pages just released straight back in.
+        var ranges: [(pointer: UnsafeMutableRawPointer, length: Int)] = []
         for line in maps.split(separator: "\n") {
             let fields = line.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
             // The path column is padded with spaces.
@@ -23,10 +26,11 @@ enum IdleMemory {
             let range = fields[0].split(separator: "-")
             guard range.count == 2, let start = UInt(range[0], radix: 16), let end = UInt(range[1], radix: 16),
                   end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { continue }
-            // Errors (an old kernel without MADV_PAGEOUT) only mean nothing is released.
-            _ = madvise(pointer, Int(end - start), gentle_madv_pageout())
+            ranges.append((pointer, Int(end - start)))
         }
-        return (before, residentKiB())
+        let advice = gentle_madv_pageout()
+        // Errors (an old kernel without MADV_PAGEOUT) only mean nothing is released.
+        for range in ranges { _ = madvise(range.pointer, range.length, advice) }
     }
 
     static func residentKiB() -> Int? {
