@@ -14,7 +14,8 @@ import Foundation
 /// namespace-based sandbox options are skipped there, the seccomp ones apply) and `.root`
 /// (the namespace-based options apply too, as they do on newer systemd for everyone).
 ///
-/// HOME lives under the package's `.build/`, not /tmp: the unit's PrivateTmp= would hide it.
+/// HOME lives under the package's `.build/`, not /tmp: the unit's PrivateTmp= would hide it
+/// (for a package checked out under /tmp or /var/tmp, under /var/lib instead; see `homesDirectory`).
 /// `stop()` (also run by deinit) kills every process in the manager's cgroup (the boot script
 /// moves itself there first, so journald, the manager and every unit are in it) and removes the
 /// cgroup and the directory.
@@ -41,9 +42,10 @@ public final class UserManager: @unchecked Sendable {
     public init(_ identity: Identity, timeout: TimeInterval = 30) throws {
         self.identity = identity
         Self.sweepAbandonedCgroups()
-        let buildDirectory = PackagePaths.root + "/.build/usermgr-tests"
-        try FileManager.default.createDirectory(atPath: buildDirectory, withIntermediateDirectories: true)
-        base = try Self.makeDirectory(in: buildDirectory, label: "\(identity)")
+        let homes = Self.homesDirectory
+        try FileManager.default.createDirectory(atPath: homes, withIntermediateDirectories: true)
+        chmod(homes, 0o755)
+        base = try Self.makeDirectory(in: homes, label: "\(identity)")
         home = base + "/home"
         logPath = base + "/boot.log"
         cgroupName = "gentle-usermgr-\(getpid())-\((base as NSString).lastPathComponent).slice"
@@ -73,6 +75,15 @@ public final class UserManager: @unchecked Sendable {
     }
 
     deinit { stop() }
+
+    /// Where the managers' homes go: the package's `.build/`, unless the package itself is in a
+    /// directory the unit's PrivateTmp= replaces (a clone in /tmp), where the unit would find an
+    /// empty home. Root runs these tests, so /var/lib is writable.
+    static var homesDirectory: String {
+        let root = URL(fileURLWithPath: PackagePaths.root).resolvingSymlinksInPath().path
+        if root.hasPrefix("/tmp/") || root.hasPrefix("/var/tmp/") { return "/var/lib/gentle-usermgr-tests" }
+        return PackagePaths.root + "/.build/usermgr-tests"
+    }
 
     /// Boots a manager, runs `body` with it and always stops it, even when `body` throws.
     /// Booting, stopping and every command block; tests call them through `blocking` so the few
