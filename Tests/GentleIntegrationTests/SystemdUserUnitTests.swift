@@ -27,7 +27,7 @@ struct SystemdUserUnitTests {
         let context = Context(manager: manager)
 
         // Install: one command, from the freshly built binary.
-        let install = try await manager.run([PackagePaths.gentleBinary, "install", "--binary", PackagePaths.gentleBinary])
+        let install = try await manager.run([manager.gentleBinary, "install", "--binary", manager.gentleBinary])
         #expect(install.status == 0, "gentle install: \(install.stdout)\(install.stderr)\(context)")
         #expect(install.stdout.contains("enabled and running"))
         #expect(install.stdout.contains("new, from the example"))
@@ -119,7 +119,7 @@ struct SystemdUserUnitTests {
         // Installing again upgrades in place: the unit is unchanged, the config kept, the daemon
         // restarted on the (new) binary.
         let before = try #require(try await context.mainPID())
-        let again = try await manager.run([PackagePaths.gentleBinary, "install", "--binary", PackagePaths.gentleBinary])
+        let again = try await manager.run([manager.gentleBinary, "install", "--binary", manager.gentleBinary])
         #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
         #expect(again.stdout.contains("gentle.service  (unchanged)") && again.stdout.contains("(kept yours)"), "\(again.stdout)")
         let upgraded = try await context.mainPID()
@@ -150,7 +150,7 @@ struct SystemdUserUnitTests {
     @Test func installWithABrokenConfigEnablesButDoesNotStart() async throws {
         try await UserManager.with(.unprivileged) { manager in
             try await manager.writeFile(manager.home + "/.config/gentle/config.toml", "max_per_day = \"lots\"\n", mode: 0o600)
-            let install = try await manager.run([PackagePaths.gentleBinary, "install", "--binary", PackagePaths.gentleBinary])
+            let install = try await manager.run([manager.gentleBinary, "install", "--binary", manager.gentleBinary])
             #expect(install.status == 1)
             #expect(install.stdout.contains("enabled, not started: the config needs a fix first"), "\(install.stdout)")
             #expect(install.stderr.contains("config.toml:1:15:"), "the exact place: \(install.stderr)")

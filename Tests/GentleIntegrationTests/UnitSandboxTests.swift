@@ -22,7 +22,7 @@ struct UnitSandboxTests {
 
     func probe(_ manager: UserManager, smtp: LoopbackSMTPServer) async throws {
         let identity = manager.identity
-        let install = try await manager.run([PackagePaths.gentleBinary, "install", "--no-start", "--binary", PackagePaths.gentleBinary])
+        let install = try await manager.run([manager.gentleBinary, "install", "--no-start", "--binary", manager.gentleBinary])
         #expect(install.status == 0, "\(install.stdout)\(install.stderr)")
         let unit = try String(contentsOfFile: manager.home + "/.config/systemd/user/gentle.service", encoding: .utf8)
 
@@ -85,7 +85,7 @@ struct UnitSandboxTests {
     func deliver(_ manager: UserManager, smtp: SMTPTestServer, display: String) async throws {
         let identity = manager.identity
         #expect(try await manager.systemctl("set-environment", "DISPLAY=\(display)").status == 0)
-        let install = try await manager.run([PackagePaths.gentleBinary, "install", "--no-start", "--binary", PackagePaths.gentleBinary])
+        let install = try await manager.run([manager.gentleBinary, "install", "--no-start", "--binary", manager.gentleBinary])
         #expect(install.status == 0, "\(install.stdout)\(install.stderr)")
         try await manager.writeFile(manager.home + "/.config/gentle/smtp-password", "s3cret\n", mode: 0o600)
         if identity == .unprivileged {

@@ -31,6 +31,9 @@ public final class UserManager: @unchecked Sendable {
     public let identity: Identity
     public let base: String
     public let home: String
+    /// A copy of the gentle binary the manager's user can run: SwiftPM makes the build
+    /// directory readable by its owner's group only, so uid 65534 cannot reach `.build/debug`.
+    public let gentleBinary: String
     public var runtimeDirectory: String { "/run/user/\(identity.uid)" }
     private let process = Process()
     private let cgroupName: String
@@ -47,12 +50,15 @@ public final class UserManager: @unchecked Sendable {
         chmod(homes, 0o755)
         base = try Self.makeDirectory(in: homes, label: "\(identity)")
         home = base + "/home"
+        gentleBinary = base + "/gentle"
         logPath = base + "/boot.log"
         cgroupName = "gentle-usermgr-\(getpid())-\((base as NSString).lastPathComponent).slice"
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         // The unprivileged user must be able to reach its home under .build/.
         chmod(base, 0o755)
         chown(home, identity.uid, identity.uid)
+        try FileManager.default.copyItem(atPath: PackagePaths.gentleBinary, toPath: gentleBinary)
+        chmod(gentleBinary, 0o755)
         let script = base + "/boot.sh"
         try Self.bootScript.write(toFile: script, atomically: true, encoding: .utf8)
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
