@@ -168,7 +168,16 @@ extension Daemon {
     }
 
     func publishStatus() {
-        manager.send("STATUS=" + statusLine(at: now()).replacingOccurrences(of: "\n", with: " "))
+        let moment = now()
+        manager.send("STATUS=" + statusLine(at: moment).replacingOccurrences(of: "\n", with: " "))
+        // The same line in the log (and in the terminal under `make run`), once per change.
+        if upcoming != announced {
+            announced = upcoming
+            if let next = upcoming {
+                logger.info("\(StatusText(clock: planner.clock).next(title: next.title, due: next.due, now: moment))",
+                            metadata: ["occurrence": "\(next.occurrence.text)"])
+            }
+        }
     }
 }
 

@@ -39,6 +39,8 @@ public final class Daemon: @unchecked Sendable {
     var watchdog: DispatchSourceTimer?
     var idleTrim: DispatchWorkItem?
     var upcoming: UpcomingFire?
+    /// The upcoming fire last written to the log, so each next check-in is announced once.
+    var announced: UpcomingFire?
     /// Recently fired deliveries, to check replies against what was offered.
     var recent: [OccurrenceID: Delivery] = [:]
     var recentOrder: [OccurrenceID] = []
