@@ -2,11 +2,11 @@
 /// has already accepted, so it can read the structure without re-checking the grammar; on
 /// anything unexpected it stops early and the map is just less complete (errors then fall
 /// back to the enclosing table's position).
-public struct TOMLKeyLocator {
-    private let scalars: [Unicode.Scalar]
-    private var index = 0
-    private var line = 1
-    private var column = 1
+public struct TOMLKeyLocator: TOMLTextScanning {
+    let scalars: [Unicode.Scalar]
+    var index = 0
+    var line = 1
+    var column = 1
     private var map = SourceMap()
     private var table = ConfigKeyPath.root
     /// How many `[[name]]` headers each array-of-tables path has seen so far.
@@ -19,35 +19,13 @@ public struct TOMLKeyLocator {
     }
 
     private init(text: String) {
-        var s = Array(text.unicodeScalars)
-        if s.first == "\u{FEFF}" { s.removeFirst() }
-        scalars = s
+        scalars = Self.scalars(of: text)
     }
 
     // MARK: - Cursor
 
-    private var atEnd: Bool { index >= scalars.count }
-    private var current: Unicode.Scalar? { index < scalars.count ? scalars[index] : nil }
-    private func peek(_ offset: Int) -> Unicode.Scalar? {
-        index + offset < scalars.count ? scalars[index + offset] : nil
-    }
-    private var position: SourcePosition { SourcePosition(line: line, column: column) }
-
-    private mutating func advance() {
-        guard let c = current else { return }
-        index += 1
-        if c == "\n" { line += 1; column = 1 } else { column += 1 }
-    }
-
-    private mutating func advance(_ count: Int) { for _ in 0..<count { advance() } }
-
     private mutating func skipSpaces() {
         while let c = current, c == " " || c == "\t" { advance() }
-    }
-
-    private mutating func skipComment() {
-        guard current == "#" else { return }
-        while let c = current, c != "\n" { advance() }
     }
 
     /// Spaces, newlines and comments: what may sit between array elements.
@@ -159,10 +137,6 @@ public struct TOMLKeyLocator {
         return parts
     }
 
-    private static func isBareKeyScalar(_ c: Unicode.Scalar) -> Bool {
-        (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "-" || c == "_"
-    }
-
     // MARK: - Values
 
     private mutating func scanValue(at path: ConfigKeyPath) {
@@ -251,22 +225,5 @@ public struct TOMLKeyLocator {
         }
         if current == "'" { advance() }
         return String(out)
-    }
-
-    /// Skips `"""…"""` or `'''…'''`; the closing run may carry up to two extra quotes.
-    private mutating func skipMultilineString(quote: Unicode.Scalar) {
-        advance(3)
-        while let c = current {
-            if c == "\\" && quote == "\"" {
-                advance(2)
-                continue
-            }
-            if c == quote && peek(1) == quote && peek(2) == quote {
-                var run = 0
-                while current == quote && run < 5 { advance(); run += 1 }
-                return
-            }
-            advance()
-        }
     }
 }

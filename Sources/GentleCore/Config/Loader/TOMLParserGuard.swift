@@ -15,7 +15,7 @@
 /// spot that is wrong in any reading.
 enum TOMLParserGuard {
     static func check(_ text: String) throws(TOMLSyntaxError) {
-        var scanner = Scanner(scalars: Array(text.unicodeScalars))
+        var scanner = Scanner(text: text)
         if let problem = scanner.firstProblem() {
             throw TOMLSyntaxError(position: problem.position, reason: problem.reason)
         }
@@ -26,25 +26,14 @@ enum TOMLParserGuard {
         var reason: String
     }
 
-    private struct Scanner {
+    private struct Scanner: TOMLTextScanning {
         let scalars: [Unicode.Scalar]
         var index = 0
         var line = 1
         var column = 1
 
-        init(scalars: [Unicode.Scalar]) {
-            self.scalars = scalars
-            if scalars.first == "\u{FEFF}" { index = 1 }
-        }
-
-        var current: Unicode.Scalar? { index < scalars.count ? scalars[index] : nil }
-        func peek(_ offset: Int) -> Unicode.Scalar? { index + offset < scalars.count ? scalars[index + offset] : nil }
-        var position: SourcePosition { SourcePosition(line: line, column: column) }
-
-        mutating func advance() {
-            guard let c = current else { return }
-            index += 1
-            if c == "\n" { line += 1; column = 1 } else { column += 1 }
+        init(text: String) {
+            scalars = Self.scalars(of: text)
         }
 
         mutating func firstProblem() -> Problem? {
@@ -125,24 +114,11 @@ enum TOMLParserGuard {
             }
         }
 
-        mutating func skipComment() {
-            while let c = current, c != "\n" { advance() }
-        }
-
         /// A basic or literal string, single- or multi-line; a single-line one ends early at a
         /// line break (unterminated: the parser reports that).
         mutating func skipString(quote: Unicode.Scalar) {
             if peek(1) == quote && peek(2) == quote {
-                advance(); advance(); advance()
-                while let c = current {
-                    if c == "\\" && quote == "\"" { advance(); advance(); continue }
-                    if c == quote && peek(1) == quote && peek(2) == quote {
-                        var run = 0
-                        while current == quote && run < 5 { advance(); run += 1 }
-                        return
-                    }
-                    advance()
-                }
+                skipMultilineString(quote: quote)
                 return
             }
             advance()
@@ -158,8 +134,7 @@ enum TOMLParserGuard {
         }
 
         static func startsKey(_ c: Unicode.Scalar) -> Bool {
-            (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "-" || c == "_"
-                || c == "\"" || c == "'"
+            isBareKeyScalar(c) || c == "\"" || c == "'"
         }
 
         /// Unicode spaces toml++ refuses with its own error ("expected space or tab").
