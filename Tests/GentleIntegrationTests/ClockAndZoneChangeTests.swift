@@ -68,17 +68,7 @@ import Testing
         // A set time two minutes ahead in UTC; in Tokyo (UTC+9) the same wall-clock time is
         // about 15 hours away.
         let due = FaultConfig.soon(120)
-        let config = """
-            max_per_day = 48
-            min_spacing = "0m"
-
-            [[checkin]]
-            id = "breathe"
-            title = "Breathe"
-            messages = ["Take one slow breath."]
-            when = "\(DaemonProcess.utcClock(due))"
-            channels = ["console"]
-            """
+        let config = FaultConfig.text([FaultConfig.Checkin(id: "breathe", title: "Breathe", at: due)], timezone: nil)
         let daemon = try DaemonProcess(
             config: config, environment: ["TZ": nil],
             launcher: ["/usr/bin/unshare", "--mount", "--propagation", "private", "/bin/sh", "-c",

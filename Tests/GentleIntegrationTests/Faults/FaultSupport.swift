@@ -83,9 +83,10 @@ enum FaultConfig {
         }
     }
 
-    static func text(_ checkins: [Checkin], header: String = "") -> String {
+    /// `timezone: nil` leaves the key out, so the daemon follows the system's zone.
+    static func text(_ checkins: [Checkin], header: String = "", timezone: String? = "UTC") -> String {
         var text = """
-            timezone = "UTC"
+            \(timezone.map { "timezone = \"\($0)\"" } ?? "")
             max_per_day = 100000
             min_spacing = "0m"
             \(header)
